@@ -1,0 +1,63 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-scratch-nginx',
+  packageName: 'cdk8s-scratch-nginx',
+  description: 'Typed constructs for NGINX in a FROM-scratch image and a hardened Kubernetes pod: one model synthesises the Dockerfile, nginx.conf and the manifests.',
+  author: 'Seed 74814031 maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-74814031.example',
+  repositoryUrl: 'https://github.com/maintainers/main.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  release: false,
+  minNodeVersion: '20.0.0',
+  github: false,
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+  keywords: ['cdk8s', 'nginx', 'scratch', 'distroless', 'kubernetes', 'security', 'hardening'],
+
+  peerDeps: ['cdk8s-plus-27@^2.9.5', 'aws-cdk-lib@^2.200.0'],
+  devDeps: [
+    'cdk8s-plus-27@2.9.5',
+    'aws-cdk-lib@2.276.0',
+    'cdk8s-cli@2.207.60',
+    'dockerfile-ast@0.7.1',
+    'dockerfile-utils@0.16.3',
+    'yaml@^2',
+    'typescript@~6.0',
+  ],
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'projenrc', 'examples'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  } as any,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/examples/.*/out/'],
+      coverageReporters: ['text-summary'],
+    },
+  },
+  gitignore: ['/examples/*/out/', '/.work/'],
+});
+
+project.npmignore?.exclude('/examples/', '/bench/', '/.work/', '/.ci/');
+project.tsconfigDev.addInclude('.projenrc.ts');
+project.tsconfigDev.addInclude('examples/**/*.ts');
+
+// Tests run through ts-jest with isolatedModules, which does not type-check: do it here.
+project.testTask.prependExec('tsc -p tsconfig.dev.json --noEmit');
+
+// Examples: each folder under examples/ is a cdk8s app (cdk8s.yaml) that writes into its own out/.
+const example = project.addTask('example', {
+  description: 'Synthesise every example under examples/ with the cdk8s CLI (manifests and image build contexts).',
+});
+example.exec('for d in examples/*/; do echo "== $d"; (cd "$d" && cdk8s synth --no-check-upgrade) || exit 1; done');
+
+project.synth();
