@@ -47,6 +47,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/examples/*/out/', '/.work/'],
 });
 
+// The builder stage's shell script ships next to the compiled code that reads it.
+project.compileTask.exec('cp src/image/collect-rootfs.sh lib/image/collect-rootfs.sh');
+project.npmignore?.include('/lib/**/*.sh');
 project.npmignore?.exclude('/examples/', '/bench/', '/.work/', '/.ci/');
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
@@ -58,6 +61,6 @@ project.testTask.prependExec('tsc -p tsconfig.dev.json --noEmit');
 const example = project.addTask('example', {
   description: 'Synthesise every example under examples/ with the cdk8s CLI (manifests and image build contexts).',
 });
-example.exec('for d in examples/*/; do echo "== $d"; (cd "$d" && cdk8s synth --no-check-upgrade) || exit 1; done');
+example.exec('sh examples/synth-all.sh');
 
 project.synth();

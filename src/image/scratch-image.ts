@@ -1,0 +1,65 @@
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { NginxImage } from './nginx-image';
+import { claimImageValidation } from './validation-owner';
+import { writeBuildContext } from '../output/build-context';
+
+/** Properties of `ScratchImage`. */
+export interface ScratchImageProps {
+  /** The image model: base image, user, config and html. */
+  readonly image: NginxImage;
+  /**
+   * Folder of the build context, relative to the app's output folder (`App.outdir`).
+   * @default 'images/<last segment of the image repository>'
+   */
+  readonly contextDir?: string;
+}
+
+const CONTEXT_DIRS = Symbol.for('cdk8s-scratch-nginx.contextDirs');
+
+/**
+ * Writes the build context of a FROM-scratch nginx image (Dockerfile, nginx.conf, conf.d/*.conf, html,
+ * collect-rootfs.sh, .dockerignore) into the cdk8s app's output folder when the app synthesises.
+ *
+ * cdk8s 2.x calls no hook on constructs after the tree is complete except validation, which
+ * `App.synth()` runs first. So the context is written by a validation of this construct: it validates the
+ * image model, and only when that passes writes the folder. `cdk8s synth` (or `app.synth()`) therefore
+ * writes manifests and build contexts in one run, with no second call.
+ */
+export class ScratchImage extends Construct {
+  /** The image model. */
+  public readonly image: NginxImage;
+  /** Absolute path of the build-context folder. */
+  public readonly contextPath: string;
+
+  constructor(scope: Construct, id: string, props: ScratchImageProps) {
+    super(scope, id);
+    this.image = props.image;
+    const app = App.of(this);
+    const relative = props.contextDir ?? path.posix.join('images', this.image.repository.split('/').pop() ?? id);
+    this.contextPath = path.resolve(app.outdir, relative);
+
+    const registry: Map<string, string> = ((app as any)[CONTEXT_DIRS] ??= new Map<string, string>());
+    const taken = registry.get(this.contextPath);
+    registry.set(this.contextPath, taken ?? this.node.path);
+
+    const checksImage = claimImageValidation(this, this.image);
+    this.node.addValidation({
+      validate: () => {
+        if (taken !== undefined) {
+          return [`the build context folder ${relative} is already used by ${taken}; give this image another repository or set contextDir.`];
+        }
+        if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
+          return [`contextDir ${JSON.stringify(relative)} must be a relative path inside the app's output folder, such as 'images/site'.`];
+        }
+        // Never write a context from an invalid model; the first construct using the image reports why.
+        const problems = this.image.validate();
+        if (problems.length === 0) {
+          writeBuildContext(this.contextPath, this.image.buildContext());
+        }
+        return checksImage ? problems : [];
+      },
+    });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * One nginx directive: a name, its raw arguments and, for block directives, its children.
+ *
+ * Arguments are raw values, exactly as nginx should read them back. They are never quoted by the
+ * caller: the renderer alone decides quoting (see `renderDirectives`), so a value can never be
+ * quoted twice or break out of its directive.
+ */
+export class Directive {
+  /**
+   * A simple directive (`name arg1 arg2;`).
+   *
+   * @param name directive name, for example `gzip`.
+   * @param args raw argument values, unquoted.
+   */
+  public static of(name: string, ...args: string[]): Directive {
+    return new Directive(name, args, undefined);
+  }
+
+  /**
+   * A block directive (`name args { children }`).
+   *
+   * @param name directive name, for example `location`.
+   * @param args raw argument values, unquoted.
+   * @param children the directives inside the block (may be empty).
+   */
+  public static withBlock(name: string, args: string[], children: Directive[]): Directive {
+    return new Directive(name, args, children);
+  }
+
+  /** Directive name. */
+  public readonly name: string;
+  /** Raw argument values. */
+  public readonly args: string[];
+  /** Children, for a block directive; undefined for a simple directive. */
+  public readonly block?: Directive[];
+
+  private constructor(name: string, args: string[], block: Directive[] | undefined) {
+    this.name = name;
+    this.args = Object.freeze([...args]) as string[];
+    this.block = block === undefined ? undefined : Object.freeze([...block]) as Directive[];
+    Object.freeze(this);
+  }
+
+  /** Whether this directive has a block (possibly empty). */
+  public get isBlock(): boolean {
+    return this.block !== undefined;
+  }
+}
+
+/** Calls `visit` for every directive of the tree, depth first, with its parent chain. */
+export function walkDirectives(
+  directives: readonly Directive[],
+  visit: (d: Directive, parents: readonly Directive[]) => void,
+  parents: readonly Directive[] = [],
+): void {
+  for (const d of directives) {
+    visit(d, parents);
+    if (d.block) {
+      walkDirectives(d.block, visit, [...parents, d]);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'crypto';
+import { ApiObject, Duration, JsonPatch, Names, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { checkPodSecurityRestricted } from './pss';
+import { NginxImage } from '../image/nginx-image';
+import { claimImageValidation } from '../image/validation-owner';
+import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
+
+/** How the nginx configuration reaches the pod. */
+export enum ConfigDelivery {
+  /** Only the configuration baked into the image (the seed's way): a config change needs a new image. */
+  BAKED = 'BAKED',
+  /**
+   * The same files in an immutable ConfigMap named by their content hash, mounted over the baked ones:
+   * a config change rolls the pods without a rebuild.
+   */
+  CONFIG_MAP = 'CONFIG_MAP',
+}
+
+/** Options of the hardened nginx workload, without the image. */
+export interface NginxWorkloadOptions {
+  /**
+   * Number of pods.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * How the nginx configuration reaches the pod.
+   * @default ConfigDelivery.BAKED
+   */
+  readonly configDelivery?: ConfigDelivery;
+  /**
+   * Port of the ClusterIP Service; it forwards to the first server's port.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * When the kubelet pulls the image.
+   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT (the tag is pinned, so a cached copy is the same image)
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /**
+   * CPU and memory requests and limits of the nginx container.
+   * @default - cpu 100m request / 500m limit, memory 64Mi request / 128Mi limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Size limit of the memory-backed emptyDir mounted at the config's runtimeDir, in MiB. It counts against
+   * the container's memory limit.
+   * @default 64
+   */
+  readonly runtimeVolumeMebibytes?: number;
+}
+
+/** Properties of `NginxWorkload`. */
+export interface NginxWorkloadProps extends NginxWorkloadOptions {
+  /** The image (and through it the nginx config, uid/gid and image reference). */
+  readonly image: NginxImage;
+}
+
+/**
+ * A Deployment and a ClusterIP Service for a FROM-scratch nginx that pass Pod Security Standards
+ * "restricted": non-root with the image's uid/gid, read-only root filesystem, no privilege escalation,
+ * all capabilities dropped, seccomp RuntimeDefault, no service-account token, resources, and HTTP probes on
+ * the config's health endpoint. The only writable path is a memory-backed emptyDir at the config's
+ * runtimeDir. Port, uid/gid, writable paths and image reference all come from the image model.
+ */
+export class NginxWorkload extends Construct {
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The ClusterIP Service. */
+  public readonly service: kplus.Service;
+  /** The ConfigMap holding the configuration, with `ConfigDelivery.CONFIG_MAP`. */
+  public readonly configMap?: kplus.ConfigMap;
+  /** The image model this workload runs. */
+  public readonly image: NginxImage;
+
+  constructor(scope: Construct, id: string, props: NginxWorkloadProps) {
+    super(scope, id);
+    const image = props.image;
+    const config = image.config;
+    this.image = image;
+    const problems: string[] = [];
+    const checksImage = claimImageValidation(this, image);
+    const replicas = props.replicas ?? 2;
+    const servicePort = props.servicePort ?? 80;
+    const volumeMebibytes = props.runtimeVolumeMebibytes ?? 64;
+    if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas ${replicas} must be a whole number >= 1 (2 or more keeps the site up during a node drain).`);
+    if (!Number.isInteger(servicePort) || servicePort < 1 || servicePort > 65535) problems.push(`servicePort ${servicePort} must be a whole number from 1 to 65535, such as 80.`);
+    if (!Number.isInteger(volumeMebibytes) || volumeMebibytes < 1) problems.push(`runtimeVolumeMebibytes ${volumeMebibytes} must be a whole number of MiB >= 1, such as 64.`);
+
+    const ports = config.listenPorts();
+    const primaryPort = config.servers[0]?.port ?? 8080;
+    const healthPath = config.servers[0]?.healthPath ?? '/healthz';
+
+    const runtime = kplus.Volume.fromEmptyDir(this, 'RuntimeVolume', 'nginx-runtime', {
+      medium: kplus.EmptyDirMedium.MEMORY,
+      sizeLimit: Size.mebibytes(volumeMebibytes),
+    });
+
+    const mounts: kplus.VolumeMount[] = [{ path: config.runtimeDir, volume: runtime }];
+    const files = config.files();
+    if ((props.configDelivery ?? ConfigDelivery.BAKED) === ConfigDelivery.CONFIG_MAP) {
+      const data: { [key: string]: string } = {};
+      for (const f of files) data[f.path.replace(/\//g, '_')] = f.content;
+      const hash = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 10);
+      this.configMap = new kplus.ConfigMap(this, 'Config', {
+        metadata: { name: `${Names.toDnsLabel(this, { maxLen: 42 })}-${hash}` },
+        immutable: true,
+        data,
+      });
+      // nginx.conf replaces the baked file; conf.d/ is replaced as a whole, so a server removed from the
+      // config is also gone from the pod, not left over from the image.
+      const main = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, {
+        name: 'nginx-config',
+        items: { 'nginx.conf': { path: 'nginx.conf' } },
+      });
+      const items: { [key: string]: kplus.PathMapping } = {};
+      for (const f of files.filter(x => x.path.startsWith('conf.d/'))) {
+        items[f.path.replace(/\//g, '_')] = { path: f.path.slice('conf.d/'.length) };
+      }
+      const confd = kplus.Volume.fromConfigMap(this, 'ConfDVolume', this.configMap, { name: 'nginx-conf-d', items });
+      mounts.push(
+        { path: `${NGINX_CONF_DIR}/nginx.conf`, volume: main, subPath: 'nginx.conf', readOnly: true },
+        { path: `${NGINX_CONF_DIR}/conf.d`, volume: confd, readOnly: true },
+      );
+    }
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      replicas,
+      automountServiceAccountToken: false,
+      securityContext: {
+        ensureNonRoot: true,
+        user: image.uid,
+        group: image.gid,
+      },
+      containers: [{
+        name: 'nginx',
+        image: image.imageReference,
+        imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        ports: (ports.length > 0 ? ports : [primaryPort]).map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
+        securityContext: {
+          ensureNonRoot: true,
+          user: image.uid,
+          group: image.gid,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+          allowPrivilegeEscalation: false,
+        },
+        resources: props.resources ?? {
+          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+          memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+        },
+        startup: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
+        readiness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+        liveness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+        volumeMounts: mounts,
+      }],
+    });
+
+    // cdk8s-plus-27 cannot express these (see FACTS): patch the synthesised object.
+    const deploymentObject = ApiObject.of(this.deployment);
+    deploymentObject.addJsonPatch(
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }),
+    );
+
+    this.service = this.deployment.exposeViaService({
+      serviceType: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ port: servicePort, targetPort: primaryPort, name: 'http' }],
+    });
+
+    this.node.addValidation({
+      validate: () => {
+        const all = [...problems, ...(checksImage ? image.validate() : [])];
+        return all.length > 0 ? all : this.checkSynthesised(deploymentObject);
+      },
+    });
+  }
+
+  /** Checks the synthesised Deployment (after patches and escape hatches) against PSS and the config. */
+  private checkSynthesised(deploymentObject: ApiObject): string[] {
+    const manifest = deploymentObject.toJson();
+    const problems = checkPodSecurityRestricted(manifest)
+      .map(v => `Pod Security Standards "restricted", ${v.control} at ${v.path}: ${v.message}`);
+    const spec = manifest.spec.template.spec;
+    const container = spec.containers.find((c: any) => c.name === 'nginx');
+    const volumes = new Map<string, any>(spec.volumes.map((v: any) => [v.name, v]));
+    const writableMounts: string[] = (container.volumeMounts ?? [])
+      .filter((m: any) => !m.readOnly && volumes.get(m.name)?.emptyDir !== undefined)
+      .map((m: any) => m.mountPath);
+    for (const w of this.image.config.writablePaths()) {
+      if (!writableMounts.some(m => isUnder(w.path, m))) {
+        problems.push(`nginx writes to ${w.path} (${w.directive}) but no writable emptyDir is mounted there; the container's root filesystem is read-only. Move it under ${this.image.config.runtimeDir}.`);
+      }
+    }
+    const containerPorts = new Set((container.ports ?? []).map((p: any) => p.containerPort));
+    for (const port of this.image.config.listenPorts()) {
+      if (!containerPorts.has(port)) problems.push(`nginx listens on ${port} but the container does not declare that port; remove the listen or add the port.`);
+    }
+    return problems;
+  }
+}
