@@ -12,6 +12,8 @@ export interface ExampleOptions {
 export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
   const chart = new Chart(app, 'static-site', { namespace: 'web' });
   const config = new NginxConfig({
+    // notice also logs each shutdown signal: the end-to-end test reads the SIGQUIT of a graceful stop.
+    errorLogLevel: 'notice',
     servers: [{ name: 'site', serverNames: ['www.example.com', 'example.com'], defaultServer: true }],
   });
   config.servers[0]

@@ -28,7 +28,7 @@ for file in "$@"; do
   deps=$($ldd_cmd "$file" 2>&1) || status=$?
   if [ "$status" -ne 0 ]; then
     case "$deps" in
-      *'not a dynamic executable'*|*'not a valid dynamic program'*) continue ;;
+      *'not a dynamic executable'*|*'ot a valid dynamic program'*) continue ;; # glibc; musl ("Not a valid ...")
     esac
     echo "collect-rootfs: $ldd_cmd $file failed ($status):" >&2
     printf '%s\n' "$deps" >&2

@@ -25,6 +25,8 @@ const WRITING_DIRECTIVES = new Set([
   'access_log', 'error_log',
 ]);
 
+const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
+
 /** Log targets that are not files on the container's filesystem. */
 const STREAM_LOG_TARGETS = new Set(['off', 'stderr', '/dev/stdout', '/dev/stderr']);
 
@@ -68,6 +70,12 @@ export interface NginxConfigProps {
    */
   readonly keepaliveTimeoutSeconds?: number;
   /**
+   * Level of the error log (to stderr): debug, info, notice, warn, error, crit, alert or emerg.
+   * `notice` also logs start-up and the signal of each shutdown.
+   * @default 'warn'
+   */
+  readonly errorLogLevel?: string;
+  /**
    * Whether requests are logged (the seed's `main` format, to /dev/stdout).
    * @default true
    */
@@ -100,6 +108,8 @@ export class NginxConfig {
   public readonly workerConnections: number;
   /** `keepalive_timeout` in seconds. */
   public readonly keepaliveTimeoutSeconds: number;
+  /** Level of the error log. */
+  public readonly errorLogLevel: string;
   /** Whether access logging is on. */
   public readonly accessLog: boolean;
   /** Dynamic modules loaded with `load_module`. */
@@ -115,6 +125,7 @@ export class NginxConfig {
     this.workerProcesses = props.workerProcesses ?? 'auto';
     this.workerConnections = props.workerConnections ?? 1024;
     this.keepaliveTimeoutSeconds = props.keepaliveTimeoutSeconds ?? 65;
+    this.errorLogLevel = props.errorLogLevel ?? 'warn';
     this.accessLog = props.accessLog ?? true;
     this.modules = [...(props.modules ?? [])];
     for (const s of props.servers ?? [{ name: 'default' }]) {
@@ -177,7 +188,7 @@ export class NginxConfig {
       ...this.modules.map(m => Directive.of('load_module', m)),
       Directive.of('worker_processes', this.workerProcesses),
       Directive.of('pid', p('nginx.pid')),
-      Directive.of('error_log', 'stderr', 'warn'),
+      Directive.of('error_log', 'stderr', this.errorLogLevel),
       ...this.mainExtra,
       Directive.withBlock('events', [], [
         Directive.of('worker_connections', String(this.workerConnections)),
@@ -262,6 +273,9 @@ export class NginxConfig {
     }
     if (!/^(auto|[1-9][0-9]*)$/.test(this.workerProcesses)) {
       problems.push(`workerProcesses ${JSON.stringify(this.workerProcesses)} must be 'auto' or a positive whole number.`);
+    }
+    if (!ERROR_LOG_LEVELS.includes(this.errorLogLevel)) {
+      problems.push(`errorLogLevel ${JSON.stringify(this.errorLogLevel)} is not an nginx log level; use one of ${ERROR_LOG_LEVELS.join(', ')}.`);
     }
     if (!Number.isInteger(this.keepaliveTimeoutSeconds) || this.keepaliveTimeoutSeconds < 0) {
       problems.push(`keepaliveTimeoutSeconds ${this.keepaliveTimeoutSeconds} must be a whole number of seconds >= 0.`);

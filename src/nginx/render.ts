@@ -2,6 +2,8 @@ import { Directive } from './directive';
 
 const NEEDS_QUOTES = /[\s;{}#"'\\]/;
 const DIRECTIVE_NAME = /^[a-z_][a-z0-9_]*$/;
+/** Blocks whose entries are `key value;` pairs with arbitrary keys, not directives. */
+const KEY_VALUE_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map']);
 
 /**
  * Renders one raw argument the way nginx's lexer reads it back unchanged.
@@ -23,14 +25,17 @@ export function renderArgument(arg: string): string {
   return `"${escaped}"`;
 }
 
-/** Problems with the shape of a tree (names), independent of nginx's directive contexts. */
+/**
+ * Problems with the shape of a tree (directive names), independent of nginx's directive contexts.
+ * Entries of key-value blocks (map, geo, types, split_clients, charset_map) may have any key.
+ */
 export function checkDirectiveShape(directives: readonly Directive[], where: string): string[] {
   const problems: string[] = [];
   for (const d of directives) {
     if (!DIRECTIVE_NAME.test(d.name)) {
       problems.push(`${where}: directive name ${JSON.stringify(d.name)} is not a valid nginx directive name; use lower-case letters, digits and '_' only, starting with a letter or '_'.`);
     }
-    if (d.block) {
+    if (d.block && !KEY_VALUE_BLOCKS.has(d.name)) {
       problems.push(...checkDirectiveShape(d.block, `${where} > ${d.name}`));
     }
   }
@@ -45,7 +50,8 @@ export function renderDirectives(directives: readonly Directive[], depth = 0): s
   const indent = '    '.repeat(depth);
   const lines: string[] = [];
   for (const d of directives) {
-    const head = [d.name, ...d.args.map(renderArgument)].join(' ');
+    // A real directive name never needs quotes; the keys of map/geo/types entries may.
+    const head = [renderArgument(d.name), ...d.args.map(renderArgument)].join(' ');
     if (d.block === undefined) {
       lines.push(`${indent}${head};\n`);
     } else if (d.block.length === 0) {

@@ -1,0 +1,43 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface NginxTestResult {
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly output: string;
+}
+
+export const HOST_NGINX = '/usr/sbin/nginx';
+
+/**
+ * Runs Debian's `nginx -t` on generated files as the runtime uid/gid, the way the container would read
+ * them: in a private mount and network namespace, with the files bind-mounted at /etc/nginx (plus the
+ * host's mime.types), a fresh tmpfs on /dev/shm, and stdout/stderr files owned by that uid.
+ */
+export function nginxTest(files: ReadonlyArray<{ path: string; content: string }>, uid = 65532, gid = 65532): NginxTestResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-'));
+  try {
+    const conf = path.join(dir, 'etc-nginx');
+    fs.mkdirSync(path.join(conf, 'conf.d'), { recursive: true });
+    fs.copyFileSync('/etc/nginx/mime.types', path.join(conf, 'mime.types'));
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(conf, f.path)), { recursive: true });
+      fs.writeFileSync(path.join(conf, f.path), f.content);
+    }
+    spawnSync('chmod', ['-R', 'a+rX', dir]);
+    const out = path.join(dir, 'out.log');
+    fs.writeFileSync(out, '');
+    fs.chownSync(out, uid, gid);
+    const fd = fs.openSync(out, 'a');
+    const script = 'mount --bind "$1" /etc/nginx && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
+      + `exec setpriv --reuid ${uid} --regid ${gid} --clear-groups ${HOST_NGINX} -t -q -e stderr -c /etc/nginx/nginx.conf`;
+    const r = spawnSync('unshare', ['-m', '-n', 'sh', '-c', script, 'sh', conf], { stdio: ['ignore', fd, fd], timeout: 30_000 });
+    fs.closeSync(fd);
+    const output = fs.readFileSync(out, 'utf8');
+    return { ok: r.status === 0, status: r.status, output };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

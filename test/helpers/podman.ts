@@ -1,0 +1,78 @@
+import { SpawnSyncReturns, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Private container storage and settings for buildah/podman on this machine (see FACTS: vfs, runc, cgroupfs). */
+export class Podman {
+  public readonly env: NodeJS.ProcessEnv;
+
+  constructor(public readonly workDir: string) {
+    fs.mkdirSync(workDir, { recursive: true });
+    const storage = path.join(workDir, 'storage.conf');
+    const containers = path.join(workDir, 'containers.conf');
+    fs.writeFileSync(storage, `[storage]\ndriver = "vfs"\ngraphroot = "${workDir}/storage"\nrunroot = "${workDir}/runroot"\n`);
+    fs.writeFileSync(containers, [
+      '[containers]',
+      'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]',
+      '[engine]',
+      'runtime = "runc"',
+      'cgroup_manager = "cgroupfs"',
+      'events_logger = "file"',
+      '',
+    ].join('\n'));
+    this.env = {
+      ...process.env,
+      CONTAINERS_STORAGE_CONF: storage,
+      CONTAINERS_CONF: containers,
+      BUILDAH_ISOLATION: 'chroot',
+    };
+  }
+
+  /** Runs a command with the private storage; throws with its output when it fails. */
+  public run(cmd: string, args: string[], options: { input?: string; timeoutMs?: number; allowFailure?: boolean } = {}): SpawnSyncReturns<string> {
+    const r = spawnSync(cmd, args, {
+      env: this.env,
+      encoding: 'utf8',
+      input: options.input,
+      timeout: options.timeoutMs ?? 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (!options.allowFailure && (r.status !== 0 || r.error)) {
+      throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.error}):\n${r.stdout}\n${r.stderr}`);
+    }
+    return r;
+  }
+
+  public imageExists(ref: string): boolean {
+    return this.run('podman', ['image', 'exists', ref], { allowFailure: true }).status === 0;
+  }
+}
+
+/** Whether every command is on PATH. */
+export function haveCommands(...commands: string[]): boolean {
+  return commands.every(c => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
+}
+
+/** The first Debian mirror apt uses here (debootstrap needs one). */
+export function debianMirror(): string {
+  const file = '/etc/apt/sources.list.d/debian.sources';
+  if (fs.existsSync(file)) {
+    const m = /^URIs:\s*(\S+)/m.exec(fs.readFileSync(file, 'utf8'));
+    if (m) return m[1];
+  }
+  return 'http://deb.debian.org/debian';
+}
+
+/**
+ * A local Debian 12 image with nginx-light (no registry needed): debootstrap, then podman import.
+ * Built once per work folder and reused.
+ */
+export function ensureDebianNginxBase(podman: Podman, ref: string): void {
+  if (podman.imageExists(ref)) return;
+  const rootfs = path.join(podman.workDir, 'base-rootfs');
+  fs.rmSync(rootfs, { recursive: true, force: true });
+  podman.run('debootstrap', ['--variant=minbase', '--include=nginx-light', 'bookworm', rootfs, debianMirror()], { timeoutMs: 600_000 });
+  const tar = spawnSync('sh', ['-c', `tar --numeric-owner -C "${rootfs}" -c . | podman import - ${ref}`], { env: podman.env, encoding: 'utf8', timeout: 300_000 });
+  if (tar.status !== 0) throw new Error(`podman import failed:\n${tar.stdout}\n${tar.stderr}`);
+  fs.rmSync(rootfs, { recursive: true, force: true });
+}

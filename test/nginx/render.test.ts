@@ -1,0 +1,378 @@
+import { Directive, walkDirectives } from '../../src/nginx/directive';
+import { checkDirectiveShape, renderArgument, renderDirectives } from '../../src/nginx/render';
+
+/**
+ * Reads one rendered argument back the way nginx's lexer (ngx_conf_read_token) does: a bare token is
+ * taken as is; a double-quoted token ends at the first unescaped `"`, and inside it `\"`, `\'`, `\\`
+ * become the character and `\n`, `\r`, `\t` become newline, carriage return and tab.
+ */
+function nginxReadBack(token: string): string {
+  if (!token.startsWith('"')) {
+    if (/[\s;{}"'\\]/.test(token) || token.startsWith('#') || token.length === 0) {
+      throw new Error(`bare token ${JSON.stringify(token)} would not survive nginx's lexer`);
+    }
+    return token;
+  }
+  let out = '';
+  let i = 1;
+  for (;;) {
+    if (i >= token.length) {
+      throw new Error(`unterminated quoted token ${JSON.stringify(token)}`);
+    }
+    const ch = token[i];
+    if (ch === '"') {
+      if (i !== token.length - 1) {
+        throw new Error(`quoted token ${JSON.stringify(token)} ends before its last character`);
+      }
+      return out;
+    }
+    if (ch === '\\' && i + 1 < token.length) {
+      const next = token[i + 1];
+      if (next === '"' || next === '\'' || next === '\\') {
+        out += next;
+        i += 2;
+        continue;
+      }
+      if (next === 'n' || next === 'r' || next === 't') {
+        out += next === 'n' ? '\n' : next === 'r' ? '\r' : '\t';
+        i += 2;
+        continue;
+      }
+    }
+    out += ch;
+    i += 1;
+  }
+}
+
+describe('renderArgument', () => {
+  test.each([
+    'on',
+    '200',
+    '/usr/share/nginx/html',
+    '$remote_addr',
+    '/etc/nginx/conf.d/*.conf',
+    '=',
+    '~*',
+    '^~',
+    '127.0.0.1:8080',
+    '[::]:8080',
+    'https://example.com/a?b=1&c=2',
+    'ok',
+  ])('leaves %j bare', (arg) => {
+    expect(renderArgument(arg)).toBe(arg);
+  });
+
+  test.each<[string, string]>([
+    ['', '""'],
+    ['a b', '"a b"'],
+    [' leading', '" leading"'],
+    ['trailing ', '"trailing "'],
+    ['a;b', '"a;b"'],
+    [';', '";"'],
+    ['a{b', '"a{b"'],
+    ['a}b', '"a}b"'],
+    ['{', '"{"'],
+    ['}', '"}"'],
+    ['#comment', '"#comment"'],
+    ['a#b', '"a#b"'],
+    ["it's", '"it\'s"'],
+    ["'", '"\'"'],
+    ['a\u000bb', '"a\u000bb"'],
+    ['a\u000cb', '"a\u000cb"'],
+  ])('quotes %j as %s', (arg, expected) => {
+    expect(renderArgument(arg)).toBe(expected);
+  });
+
+  test('escapes a double quote with a backslash', () => {
+    expect(renderArgument('say "hi"')).toBe('"say \\"hi\\""');
+  });
+
+  test('escapes a backslash by doubling it', () => {
+    expect(renderArgument('C:\\dir')).toBe('"C:\\\\dir"');
+    expect(renderArgument('\\')).toBe('"\\\\"');
+  });
+
+  test('escapes backslash before quote, so an escaped quote is not un-escaped', () => {
+    // raw value: a, backslash, quote, b
+    expect(renderArgument('a\\"b')).toBe('"a\\\\\\"b"');
+  });
+
+  test('writes newline, carriage return and tab as \\n, \\r and \\t', () => {
+    expect(renderArgument('ok\n')).toBe('"ok\\n"');
+    expect(renderArgument('a\rb')).toBe('"a\\rb"');
+    expect(renderArgument('a\tb')).toBe('"a\\tb"');
+    expect(renderArgument('\r\n\t')).toBe('"\\r\\n\\t"');
+    for (const out of [renderArgument('ok\n'), renderArgument('a\rb'), renderArgument('a\tb')]) {
+      expect(out).not.toMatch(/[\n\r\t]/);
+    }
+  });
+
+  test('a literal backslash-n (two characters) stays distinct from a newline', () => {
+    const literal = renderArgument('a\\nb');
+    const newline = renderArgument('a\nb');
+    expect(literal).toBe('"a\\\\nb"');
+    expect(newline).toBe('"a\\nb"');
+    expect(literal).not.toBe(newline);
+  });
+
+  test('never double-quotes: an argument that already holds quotes is escaped, not passed through', () => {
+    expect(renderArgument('"already quoted"')).toBe('"\\"already quoted\\""');
+    expect(renderArgument('"x"')).toBe('"\\"x\\""');
+    expect(renderArgument('""')).toBe('"\\"\\""');
+    expect(renderArgument("'single'")).toBe('"\'single\'"');
+    // Rendering the output once more escapes it again: it is never recognised as "already quoted".
+    const once = renderArgument('a b');
+    expect(renderArgument(once)).toBe('"\\"a b\\""');
+  });
+
+  test.each([
+    '',
+    'plain',
+    'a b',
+    'ok\n',
+    'say "hi"',
+    'C:\\dir\\',
+    'a\\"b',
+    'a\\nb',
+    '"already quoted"',
+    "it's",
+    '$remote_addr - $remote_user [$time_local] "$request"',
+    '^/(\\d{3})/(.*)$',
+    '\\',
+    '\\\\',
+    '"',
+    'x;}{#\t\r\n',
+  ])('nginx reads %j back unchanged', (arg) => {
+    expect(nginxReadBack(renderArgument(arg))).toBe(arg);
+  });
+
+  test('round-trips every printable ASCII character and the control characters it escapes', () => {
+    const chars = [' ', '\n', '\r', '\t'];
+    for (let c = 0x21; c < 0x7f; c++) {
+      chars.push(String.fromCharCode(c));
+    }
+    for (const a of chars) {
+      for (const b of chars) {
+        const arg = `${a}x${b}`;
+        expect(nginxReadBack(renderArgument(arg))).toBe(arg);
+      }
+    }
+  });
+});
+
+describe('renderDirectives', () => {
+  test('renders a simple directive with its arguments', () => {
+    expect(renderDirectives([Directive.of('gzip', 'on')])).toBe('gzip on;\n');
+    expect(renderDirectives([Directive.of('index', 'index.html', 'index.htm')])).toBe('index index.html index.htm;\n');
+  });
+
+  test('renders a directive without arguments', () => {
+    expect(renderDirectives([Directive.of('internal')])).toBe('internal;\n');
+  });
+
+  test('quotes arguments through renderArgument', () => {
+    expect(renderDirectives([Directive.of('return', '200', 'ok\n')])).toBe('return 200 "ok\\n";\n');
+    expect(renderDirectives([Directive.of('add_header', 'X-A', 'a; b')])).toBe('add_header X-A "a; b";\n');
+  });
+
+  test('renders an empty list as an empty string', () => {
+    expect(renderDirectives([])).toBe('');
+  });
+
+  test('renders several directives in order, one per line', () => {
+    expect(renderDirectives([
+      Directive.of('a', '1'),
+      Directive.of('b', '2'),
+      Directive.of('c', '3'),
+    ])).toBe('a 1;\nb 2;\nc 3;\n');
+  });
+
+  test('renders an empty block with its braces on separate lines', () => {
+    expect(renderDirectives([Directive.withBlock('events', [], [])])).toBe('events {\n}\n');
+    expect(renderDirectives([Directive.withBlock('location', ['=', '/x'], [])])).toBe('location = /x {\n}\n');
+  });
+
+  test('indents nested blocks by four spaces per level', () => {
+    const tree = [
+      Directive.of('worker_processes', 'auto'),
+      Directive.withBlock('http', [], [
+        Directive.of('sendfile', 'on'),
+        Directive.withBlock('server', [], [
+          Directive.of('listen', '8080'),
+          Directive.withBlock('location', ['/'], [
+            Directive.of('try_files', '$uri', '=404'),
+          ]),
+          Directive.withBlock('location', ['=', '/empty'], []),
+        ]),
+      ]),
+    ];
+    expect(renderDirectives(tree)).toBe([
+      'worker_processes auto;',
+      'http {',
+      '    sendfile on;',
+      '    server {',
+      '        listen 8080;',
+      '        location / {',
+      '            try_files $uri =404;',
+      '        }',
+      '        location = /empty {',
+      '        }',
+      '    }',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
+  test('starts at the given depth', () => {
+    expect(renderDirectives([Directive.withBlock('b', [], [Directive.of('c')])], 2))
+      .toBe('        b {\n            c;\n        }\n');
+  });
+
+  test('uses spaces only, never tabs, for indentation', () => {
+    const text = renderDirectives([Directive.withBlock('a', [], [Directive.withBlock('b', [], [Directive.of('c')])])]);
+    expect(text).not.toContain('\t');
+    expect(text).toContain('\n        c;\n');
+  });
+
+  test('is deterministic: the same tree, or an equal one, renders to the same bytes', () => {
+    const build = () => [
+      Directive.of('worker_processes', 'auto'),
+      Directive.withBlock('events', [], [Directive.of('worker_connections', '1024')]),
+      Directive.withBlock('http', [], [Directive.of('log_format', 'main', '$a "$b"')]),
+    ];
+    const tree = build();
+    const first = renderDirectives(tree);
+    expect(renderDirectives(tree)).toBe(first);
+    expect(renderDirectives(build())).toBe(first);
+    // Rendering does not change the tree.
+    expect(tree[2].block![0].args).toEqual(['main', '$a "$b"']);
+  });
+});
+
+describe('checkDirectiveShape', () => {
+  test('accepts valid names at every depth', () => {
+    const tree = [
+      Directive.of('worker_processes', 'auto'),
+      Directive.withBlock('http', [], [
+        Directive.of('_private'),
+        Directive.withBlock('server', [], [Directive.of('proxy_pass', 'http://x:1')]),
+        Directive.of('ssl_protocols', 'TLSv1.3'),
+        Directive.of('http2'),
+      ]),
+    ];
+    expect(checkDirectiveShape(tree, 'nginx.conf')).toEqual([]);
+  });
+
+  test.each(['Gzip', 'GZIP', 'gzip on', ' gzip', 'gzip;', ';', '', '1gzip', 'proxy-pass', 'a{', 'a#'])(
+    'rejects %j at the top level, saying what is allowed',
+    (name) => {
+      const problems = checkDirectiveShape([Directive.of(name, 'x')], 'nginx.conf');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`directive name ${JSON.stringify(name)} is not a valid nginx directive name`);
+      expect(problems[0]).toMatch(/^nginx\.conf: /);
+      expect(problems[0]).toMatch(/lower-case letters, digits and '_'/);
+    },
+  );
+
+  test.each(['Gzip', 'gzip on', 'gzip;', ''])('rejects %j deep inside blocks, naming where it is', (name) => {
+    const tree = [
+      Directive.withBlock('http', [], [
+        Directive.of('sendfile', 'on'),
+        Directive.withBlock('server', [], [
+          Directive.withBlock('location', ['/'], [Directive.of(name)]),
+        ]),
+      ]),
+    ];
+    const problems = checkDirectiveShape(tree, 'nginx.conf');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^nginx\.conf > http > server > location: directive name /);
+    expect(problems[0]).toContain(JSON.stringify(name));
+  });
+
+  test('reports a bad block name and still checks its children', () => {
+    const tree = [Directive.withBlock('Http', [], [Directive.of('BAD')])];
+    const problems = checkDirectiveShape(tree, 'f');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('"Http"');
+    expect(problems[1]).toMatch(/^f > Http: directive name "BAD"/);
+  });
+
+  test('reports every bad name, not only the first', () => {
+    const problems = checkDirectiveShape([Directive.of('A'), Directive.of('ok'), Directive.of('B')], 'x');
+    expect(problems).toHaveLength(2);
+  });
+});
+
+describe('Directive', () => {
+  test('of() builds a simple directive', () => {
+    const d = Directive.of('gzip', 'on');
+    expect(d.name).toBe('gzip');
+    expect(d.args).toEqual(['on']);
+    expect(d.block).toBeUndefined();
+    expect(d.isBlock).toBe(false);
+  });
+
+  test('withBlock() builds a block directive, even an empty one', () => {
+    const d = Directive.withBlock('events', [], []);
+    expect(d.isBlock).toBe(true);
+    expect(d.block).toEqual([]);
+  });
+
+  test('is frozen, with frozen args and block', () => {
+    const child = Directive.of('internal');
+    const d = Directive.withBlock('location', ['=', '/x'], [child]);
+    expect(Object.isFrozen(d)).toBe(true);
+    expect(Object.isFrozen(d.args)).toBe(true);
+    expect(Object.isFrozen(d.block)).toBe(true);
+    expect(Object.isFrozen(child)).toBe(true);
+  });
+
+  test('mutation throws in strict mode and leaves the directive unchanged', () => {
+    const d = Directive.withBlock('location', ['/'], [Directive.of('internal')]);
+    expect(() => {
+      (d as { name: string }).name = 'server';
+    }).toThrow(TypeError);
+    expect(() => {
+      d.args[0] = '/other';
+    }).toThrow(TypeError);
+    expect(() => d.args.push('x')).toThrow(TypeError);
+    expect(() => d.block!.push(Directive.of('gzip', 'on'))).toThrow(TypeError);
+    expect(() => {
+      (d as { block?: Directive[] }).block = [];
+    }).toThrow(TypeError);
+    expect(d.name).toBe('location');
+    expect(d.args).toEqual(['/']);
+    expect(d.block!.map(c => c.name)).toEqual(['internal']);
+    expect(renderDirectives([d])).toBe('location / {\n    internal;\n}\n');
+  });
+
+  test('copies the arrays it is given, so later changes to them have no effect', () => {
+    const args = ['a', 'b'];
+    const children = [Directive.of('c')];
+    const d = Directive.withBlock('x', args, children);
+    args.push('z');
+    args[0] = 'changed';
+    children.push(Directive.of('d'));
+    expect(d.args).toEqual(['a', 'b']);
+    expect(d.block!.map(c => c.name)).toEqual(['c']);
+    const rest = ['1'];
+    const s = Directive.of('y', ...rest);
+    rest[0] = '2';
+    expect(s.args).toEqual(['1']);
+  });
+});
+
+describe('walkDirectives', () => {
+  test('visits depth first with the parent chain', () => {
+    const tree = [
+      Directive.withBlock('http', [], [
+        Directive.withBlock('server', [], [Directive.of('listen', '8080')]),
+        Directive.of('sendfile', 'on'),
+      ]),
+      Directive.of('pid', '/dev/shm/nginx.pid'),
+    ];
+    const seen: string[] = [];
+    walkDirectives(tree, (d, parents) => seen.push([...parents.map(p => p.name), d.name].join('>')));
+    expect(seen).toEqual(['http', 'http>server', 'http>server>listen', 'http>sendfile', 'pid']);
+  });
+});
