@@ -56,7 +56,8 @@ describe.each(VARIANTS)('Dockerfile: %s', (_name, props) => {
     // dockerfile-ast parses the exec form (its getJSONValue drops inner spaces, so compare the JSON itself).
     expect(cmd.getJSONStrings()).toHaveLength(5);
     expect(JSON.parse(cmd.getArgumentsContent()!)).toEqual(['/usr/sbin/nginx', '-e', 'stderr', '-g', 'daemon off;']);
-    const copies = args(final, 'COPY');
+    const lines = text.split('\n');
+    const copies = final.filter(i => i.getKeyword() === 'COPY').map(i => lines[i.getRange().start.line].replace(/^COPY /, ''));
     expect(copies).toEqual(expect.arrayContaining([
       '--from=builder /rootfs/ /',
       'nginx.conf /etc/nginx/nginx.conf',
