@@ -175,6 +175,15 @@ export class NginxImage {
     return [this.nginxBinary, ...this.config.modules];
   }
 
+  /**
+   * The command that starts nginx in the foreground, errors to stderr from the first line.
+   *
+   * @param configFile the main configuration file.
+   */
+  public command(configFile: string = `${NGINX_CONF_DIR}/nginx.conf`): string[] {
+    return [this.nginxBinary, '-e', 'stderr', '-c', configFile, '-g', 'daemon off;'];
+  }
+
   /** The Dockerfile. */
   public dockerfile(): string {
     const uid = String(this.uid);
@@ -201,7 +210,7 @@ export class NginxImage {
       ins('USER', `${uid}:${gid}`),
       ins('EXPOSE', this.config.listenPorts().map(p => `${p}/tcp`).join(' ')),
       ins('STOPSIGNAL', 'SIGQUIT'),
-      ins('CMD', execForm([this.nginxBinary, '-e', 'stderr', '-g', 'daemon off;'])),
+      ins('CMD', execForm(this.command())),
     ];
     const stages: DockerfileStage[] = [
       {

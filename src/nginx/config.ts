@@ -25,6 +25,12 @@ const WRITING_DIRECTIVES = new Set([
   'access_log', 'error_log',
 ]);
 
+/** Directives the library sets that nginx accepts only once per block. */
+const SINGLE_DIRECTIVES = new Set([
+  'pid', 'worker_processes', 'worker_connections', 'sendfile', 'keepalive_timeout', 'server_tokens',
+  'absolute_redirect', 'default_type', 'root', ...TEMP_PATHS.map(([d]) => d),
+]);
+
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
 
 /** Log targets that are not files on the container's filesystem. */
@@ -265,6 +271,7 @@ export class NginxConfig {
   public validate(): string[] {
     const problems: string[] = [];
     problems.push(...checkAbsolutePath(this.runtimeDir, 'runtimeDir', "'/dev/shm'"));
+    const runtimeExample = this.runtimeDir.startsWith('/') ? `'${this.runtimeDir}/...'` : "'/dev/shm/...'";
     if (this.runtimeDir === '/') {
       problems.push("runtimeDir is '/': the root filesystem is read-only; use a dedicated directory such as '/dev/shm'.");
     }
@@ -314,8 +321,19 @@ export class NginxConfig {
       }
     }
     problems.push(...checkDirectiveShape(this.effectiveTree(), 'nginx.conf'));
+    const typedListens = new Set(this.serverList.map(s => String(s.port)));
     walkDirectives(this.effectiveTree(), d => {
-      if (d.name === 'listen' && d.args[0] !== undefined && !d.args[0].startsWith('unix:')) {
+      if (d.block) {
+        const seen = new Set<string>();
+        for (const child of d.block) {
+          if (SINGLE_DIRECTIVES.has(child.name) && seen.has(child.name)) {
+            problems.push(`'${child.name}' is set twice in the '${d.name}' block, which nginx refuses ("directive is duplicate"); the library already sets it: change it through the typed props instead of adding it again.`);
+          }
+          seen.add(child.name);
+        }
+      }
+      // The typed servers' own listen lines are checked by their port above.
+      if (d.name === 'listen' && d.args[0] !== undefined && !d.args[0].startsWith('unix:') && !typedListens.has(d.args[0])) {
         const port = parseListenPort(d.args[0]);
         if (port === undefined) {
           problems.push(`listen ${JSON.stringify(d.args[0])} names no port, so nginx listens on 80, which a non-root nginx cannot bind; add a port >= 1024, such as '8080'.`);
@@ -330,7 +348,7 @@ export class NginxConfig {
       problems.push(...checkPort(port, 'listen (added with addDirective)'));
     }
     for (const w of this.writablePaths()) {
-      problems.push(...checkAbsolutePath(w.path, `${w.directive}`, `'${this.runtimeDir}/...'`));
+      problems.push(...checkAbsolutePath(w.path, `${w.directive}`, runtimeExample));
       if (w.path.startsWith('/') && !isUnder(w.path, this.runtimeDir)) {
         problems.push(`${w.directive} writes to ${w.path}, which is on the read-only root filesystem (only ${this.runtimeDir} is writable); move it under ${this.runtimeDir}${w.directive.endsWith('_log') ? ', or log to /dev/stdout or stderr' : ''}.`);
       }

@@ -7,13 +7,17 @@ import { NginxImage } from '../image/nginx-image';
 import { claimImageValidation } from '../image/validation-owner';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 
+/** Where the ConfigMap's nginx.conf is mounted with `ConfigDelivery.CONFIG_MAP`. */
+const CONFIG_MAP_DIR = `${NGINX_CONF_DIR}/configmap`;
+
 /** How the nginx configuration reaches the pod. */
 export enum ConfigDelivery {
   /** Only the configuration baked into the image (the seed's way): a config change needs a new image. */
   BAKED = 'BAKED',
   /**
-   * The same files in an immutable ConfigMap named by their content hash, mounted over the baked ones:
-   * a config change rolls the pods without a rebuild.
+   * The same files in two immutable ConfigMaps named by their content hash (nginx.conf; conf.d): `conf.d/`
+   * is mounted over the baked one and nginx starts with `-c /etc/nginx/configmap/nginx.conf`. A config
+   * change rolls the pods without a rebuild.
    */
   CONFIG_MAP = 'CONFIG_MAP',
 }
@@ -71,8 +75,10 @@ export class NginxWorkload extends Construct {
   public readonly deployment: kplus.Deployment;
   /** The ClusterIP Service. */
   public readonly service: kplus.Service;
-  /** The ConfigMap holding the configuration, with `ConfigDelivery.CONFIG_MAP`. */
+  /** The ConfigMap holding nginx.conf, with `ConfigDelivery.CONFIG_MAP`. */
   public readonly configMap?: kplus.ConfigMap;
+  /** The ConfigMap holding conf.d/*.conf (one key per server), with `ConfigDelivery.CONFIG_MAP`. */
+  public readonly serversConfigMap?: kplus.ConfigMap;
   /** The image model this workload runs. */
   public readonly image: NginxImage;
 
@@ -100,31 +106,21 @@ export class NginxWorkload extends Construct {
     });
 
     const mounts: kplus.VolumeMount[] = [{ path: config.runtimeDir, volume: runtime }];
+    let command: string[] | undefined;
     const files = config.files();
     if ((props.configDelivery ?? ConfigDelivery.BAKED) === ConfigDelivery.CONFIG_MAP) {
-      const data: { [key: string]: string } = {};
-      for (const f of files) data[f.path.replace(/\//g, '_')] = f.content;
-      const hash = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 10);
-      this.configMap = new kplus.ConfigMap(this, 'Config', {
-        metadata: { name: `${Names.toDnsLabel(this, { maxLen: 42 })}-${hash}` },
-        immutable: true,
-        data,
-      });
-      // nginx.conf replaces the baked file; conf.d/ is replaced as a whole, so a server removed from the
-      // config is also gone from the pod, not left over from the image.
-      const main = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, {
-        name: 'nginx-config',
-        items: { 'nginx.conf': { path: 'nginx.conf' } },
-      });
-      const items: { [key: string]: kplus.PathMapping } = {};
-      for (const f of files.filter(x => x.path.startsWith('conf.d/'))) {
-        items[f.path.replace(/\//g, '_')] = { path: f.path.slice('conf.d/'.length) };
-      }
-      const confd = kplus.Volume.fromConfigMap(this, 'ConfDVolume', this.configMap, { name: 'nginx-conf-d', items });
+      // Two ConfigMaps, each mounted as a whole folder: no subPath (podman does not support it, and it
+      // never sees updates) and no items (podman ignores them). conf.d/ replaces the baked one, so a server
+      // removed from the config is gone from the pod too; nginx starts with -c on the mounted nginx.conf.
+      const main = this.contentNamedConfigMap('Config', files.filter(f => f.path === 'nginx.conf'));
+      const servers = this.contentNamedConfigMap('Servers', files.filter(f => f.path.startsWith('conf.d/')));
+      this.configMap = main;
+      this.serversConfigMap = servers;
       mounts.push(
-        { path: `${NGINX_CONF_DIR}/nginx.conf`, volume: main, subPath: 'nginx.conf', readOnly: true },
-        { path: `${NGINX_CONF_DIR}/conf.d`, volume: confd, readOnly: true },
+        { path: CONFIG_MAP_DIR, volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', main, { name: 'nginx-config', defaultMode: 0o444 }), readOnly: true },
+        { path: `${NGINX_CONF_DIR}/conf.d`, volume: kplus.Volume.fromConfigMap(this, 'ServersVolume', servers, { name: 'nginx-conf-d', defaultMode: 0o444 }), readOnly: true },
       );
+      command = image.command(`${CONFIG_MAP_DIR}/nginx.conf`);
     }
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
@@ -138,6 +134,7 @@ export class NginxWorkload extends Construct {
       containers: [{
         name: 'nginx',
         image: image.imageReference,
+        command,
         imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
         ports: (ports.length > 0 ? ports : [primaryPort]).map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
         securityContext: {
@@ -179,14 +176,29 @@ export class NginxWorkload extends Construct {
     });
   }
 
+  /** An immutable ConfigMap whose name ends with a hash of its content, so a change rolls the pods. */
+  private contentNamedConfigMap(id: string, files: ReadonlyArray<{ path: string; content: string }>): kplus.ConfigMap {
+    const data: { [key: string]: string } = {};
+    for (const f of files) data[f.path.split('/').pop()!] = f.content;
+    const hash = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 10);
+    return new kplus.ConfigMap(this, id, {
+      metadata: { name: `${Names.toDnsLabel(this, { maxLen: 40, extra: [id] })}-${hash}` },
+      immutable: true,
+      data,
+    });
+  }
+
   /** Checks the synthesised Deployment (after patches and escape hatches) against PSS and the config. */
   private checkSynthesised(deploymentObject: ApiObject): string[] {
     const manifest = deploymentObject.toJson();
     const problems = checkPodSecurityRestricted(manifest)
       .map(v => `Pod Security Standards "restricted", ${v.control} at ${v.path}: ${v.message}`);
-    const spec = manifest.spec.template.spec;
-    const container = spec.containers.find((c: any) => c.name === 'nginx');
-    const volumes = new Map<string, any>(spec.volumes.map((v: any) => [v.name, v]));
+    const spec = manifest.spec?.template?.spec ?? {};
+    const container = (spec.containers ?? []).find((c: any) => c.name === 'nginx');
+    if (!container) {
+      return [...problems, "the Deployment has no container named 'nginx' (an escape hatch renamed or removed it); keep the nginx container."];
+    }
+    const volumes = new Map<string, any>((spec.volumes ?? []).map((v: any) => [v.name, v]));
     const writableMounts: string[] = (container.volumeMounts ?? [])
       .filter((m: any) => !m.readOnly && volumes.get(m.name)?.emptyDir !== undefined)
       .map((m: any) => m.mountPath);

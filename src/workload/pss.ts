@@ -15,13 +15,18 @@ const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t']
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 
 /** Where the pod template lives in each workload kind. */
-function podSpecOf(obj: any): { spec: any; meta: any; base: string } | undefined {
+function podSpecOf(obj: any): { spec: any; meta: any; base: string; metaBase: string } | undefined {
   switch (obj?.kind) {
-    case 'Pod': return { spec: obj.spec, meta: obj.metadata, base: '/spec' };
+    case 'Pod': return { spec: obj.spec, meta: obj.metadata, base: '/spec', metaBase: '/metadata' };
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
-      return { spec: obj.spec?.template?.spec, meta: obj.spec?.template?.metadata, base: '/spec/template/spec' };
+      return { spec: obj.spec?.template?.spec, meta: obj.spec?.template?.metadata, base: '/spec/template/spec', metaBase: '/spec/template/metadata' };
     case 'CronJob':
-      return { spec: obj.spec?.jobTemplate?.spec?.template?.spec, meta: obj.spec?.jobTemplate?.spec?.template?.metadata, base: '/spec/jobTemplate/spec/template/spec' };
+      return {
+        spec: obj.spec?.jobTemplate?.spec?.template?.spec,
+        meta: obj.spec?.jobTemplate?.spec?.template?.metadata,
+        base: '/spec/jobTemplate/spec/template/spec',
+        metaBase: '/spec/jobTemplate/spec/template/metadata',
+      };
     default: return undefined;
   }
 }
@@ -34,7 +39,7 @@ function podSpecOf(obj: any): { spec: any; meta: any; base: string } | undefined
 export function checkPodSecurityRestricted(obj: any): PssViolation[] {
   const pod = podSpecOf(obj);
   if (!pod || !pod.spec) return [];
-  const { spec, meta, base } = pod;
+  const { spec, meta, base, metaBase } = pod;
   const out: PssViolation[] = [];
   const add = (control: string, path: string, message: string) => out.push({ control, path, message });
   const psc = spec.securityContext ?? {};
@@ -56,7 +61,7 @@ export function checkPodSecurityRestricted(obj: any): PssViolation[] {
   // Baseline: AppArmor annotations.
   for (const [k, v] of Object.entries(meta?.annotations ?? {})) {
     if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !String(v).startsWith('localhost/')) {
-      add('appArmor', `metadata/annotations/${k}`, `AppArmor profile ${v} is not allowed; use runtime/default or localhost/<profile>.`);
+      add('appArmor', `${metaBase}/annotations/${k}`, `AppArmor profile ${v} is not allowed; use runtime/default or localhost/<profile>.`);
     }
   }
   const checkSeLinux = (sc: any, path: string) => {

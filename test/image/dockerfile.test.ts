@@ -54,8 +54,8 @@ describe.each(VARIANTS)('Dockerfile: %s', (_name, props) => {
     expect(args(final, 'STOPSIGNAL')).toEqual(['SIGQUIT']);
     const cmd = final.find(i => i.getKeyword() === 'CMD') as JSONInstruction;
     // dockerfile-ast parses the exec form (its getJSONValue drops inner spaces, so compare the JSON itself).
-    expect(cmd.getJSONStrings()).toHaveLength(5);
-    expect(JSON.parse(cmd.getArgumentsContent()!)).toEqual(['/usr/sbin/nginx', '-e', 'stderr', '-g', 'daemon off;']);
+    expect(cmd.getJSONStrings()).toHaveLength(7);
+    expect(JSON.parse(cmd.getArgumentsContent()!)).toEqual(['/usr/sbin/nginx', '-e', 'stderr', '-c', '/etc/nginx/nginx.conf', '-g', 'daemon off;']);
     const lines = text.split('\n');
     const copies = final.filter(i => i.getKeyword() === 'COPY').map(i => lines[i.getRange().start.line].replace(/^COPY /, ''));
     expect(copies).toEqual(expect.arrayContaining([

@@ -170,6 +170,16 @@ describe('renderDirectives', () => {
     expect(renderDirectives([Directive.of('internal')])).toBe('internal;\n');
   });
 
+  test('renders the name through renderArgument too (keys of map/geo/types entries)', () => {
+    expect(renderDirectives([Directive.withBlock('map', ['$a', '$b'], [
+      Directive.of('', 'empty'),
+      Directive.of('~^/a b', 'spaced'),
+      Directive.of('default', 'x'),
+    ])])).toBe('map $a $b {\n    "" empty;\n    "~^/a b" spaced;\n    default x;\n}\n');
+    expect(renderDirectives([Directive.withBlock('types', [], [Directive.of('text/html', 'html', 'htm')])]))
+      .toBe('types {\n    text/html html htm;\n}\n');
+  });
+
   test('quotes arguments through renderArgument', () => {
     expect(renderDirectives([Directive.of('return', '200', 'ok\n')])).toBe('return 200 "ok\\n";\n');
     expect(renderDirectives([Directive.of('add_header', 'X-A', 'a; b')])).toBe('add_header X-A "a; b";\n');
@@ -295,6 +305,32 @@ describe('checkDirectiveShape', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('"Http"');
     expect(problems[1]).toMatch(/^f > Http: directive name "BAD"/);
+  });
+
+  test.each(['map', 'geo', 'types', 'split_clients', 'charset_map'])(
+    'accepts any key inside a %s block, but still checks the block name and its siblings',
+    (block) => {
+      const tree = [
+        Directive.withBlock('http', [], [
+          Directive.withBlock(block, ['$a', '$b'], [
+            Directive.of('', 'x'),
+            Directive.of('10.0.0.0/8', 'y'),
+            Directive.of('text/html', 'html'),
+            Directive.of('50%', 'z'),
+            Directive.of('*', 'w'),
+          ]),
+          Directive.of('Bad'),
+        ]),
+      ];
+      const problems = checkDirectiveShape(tree, 'nginx.conf');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^nginx\.conf > http: directive name "Bad"/);
+    },
+  );
+
+  test('checks the entries of a block that is not a key-value block', () => {
+    const problems = checkDirectiveShape([Directive.withBlock('maps', [], [Directive.of('10.0.0.0/8', 'y')])], 'f');
+    expect(problems).toEqual([expect.stringMatching(/^f > maps: directive name "10\.0\.0\.0\/8"/)]);
   });
 
   test('reports every bad name, not only the first', () => {

@@ -179,14 +179,11 @@ describe('pod-level rules', () => {
     expect(violations[0].message).toContain('unconfined');
   });
 
-  // BUG in src/workload/pss.ts: the appArmor path is 'metadata/annotations/<key>' for every kind: no
-  // leading '/', unlike every other path, and not under /spec/template for workloads with a pod template.
-  // These fail today; remove `.failing` once the path is fixed.
-  test.failing('BUG: the appArmor path of a Pod is an absolute path like the others', () => {
+  test('the appArmor path of a Pod is an absolute path like the others', () => {
     const [v] = checkPodSecurityRestricted(mutated(p => { p.metadata.annotations[APPARMOR_KEY] = 'unconfined'; }));
     expect(v.path.startsWith('/metadata/annotations/')).toBe(true);
   });
-  test.failing('BUG: the appArmor path of a Deployment points into the pod template', () => {
+  test('the appArmor path of a Deployment points into the pod template', () => {
     const [v] = checkPodSecurityRestricted(asWorkload('Deployment', mutated(p => { p.metadata.annotations[APPARMOR_KEY] = 'unconfined'; })));
     expect(v.path.startsWith('/spec/template/metadata/annotations/')).toBe(true);
   });

@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { validate } from 'dockerfile-utils';
+import { PodSecurityChecker } from '../src/workload/pss';
+import { nginxTest } from './helpers/nginx-t';
+import { EXAMPLES, manifests, readTree, synthExample } from './helpers/synth';
+
+test('there are examples: the seed and a static site at least', () => {
+  expect(EXAMPLES).toEqual(expect.arrayContaining(['seed', 'static-site']));
+});
+
+describe.each(EXAMPLES)('example %s', (name) => {
+  let outdir: string;
+  let tree: Record<string, string>;
+  beforeAll(() => {
+    outdir = synthExample(name);
+    tree = readTree(outdir);
+  });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('one app.synth() writes the manifests and the image build context', () => {
+    const files = Object.keys(tree);
+    expect(files.filter(f => f.endsWith('.k8s.yaml')).length).toBeGreaterThan(0);
+    expect(files.filter(f => f.endsWith('/Dockerfile')).length).toBe(1);
+    expect(files.filter(f => /\/nginx\.conf$/.test(f)).length).toBe(1);
+    expect(files.filter(f => /\/conf\.d\/[^/]+\.conf$/.test(f)).length).toBeGreaterThan(0);
+    expect(files.filter(f => f.endsWith('/html/index.html')).length).toBe(1);
+  });
+
+  // Golden files: a change to any output must be looked at and accepted with `npx projen test:update`.
+  test('golden: manifests', () => {
+    for (const f of Object.keys(tree).filter(x => x.endsWith('.k8s.yaml'))) {
+      expect(tree[f]).toMatchSnapshot(f);
+    }
+  });
+  test('golden: Dockerfile and build context', () => {
+    for (const f of Object.keys(tree).filter(x => x.startsWith('images/') && !/\/(nginx\.conf|conf\.d\/.*)$/.test(x))) {
+      expect(tree[f]).toMatchSnapshot(f);
+    }
+  });
+  test('golden: nginx.conf and conf.d', () => {
+    for (const f of Object.keys(tree).filter(x => /\/(nginx\.conf|conf\.d\/.*)$/.test(x))) {
+      expect(tree[f]).toMatchSnapshot(f);
+    }
+  });
+
+  test('the Dockerfile has no problem for dockerfile-utils', () => {
+    const dockerfile = Object.keys(tree).find(f => f.endsWith('/Dockerfile'))!;
+    expect(validate(tree[dockerfile])).toEqual([]);
+  });
+
+  test('every object passes Pod Security Standards "restricted"', () => {
+    const objects = manifests(outdir);
+    expect(objects.some(o => o.kind === 'Deployment')).toBe(true);
+    for (const o of objects) expect(PodSecurityChecker.restricted(o)).toEqual([]);
+  });
+
+  test('nginx -t accepts the generated config as the runtime uid', () => {
+    const context = path.dirname(Object.keys(tree).find(f => f.endsWith('/Dockerfile'))!);
+    const files = Object.keys(tree)
+      .filter(f => f.startsWith(`${context}/`) && /^(nginx\.conf|conf\.d\/.+)$/.test(f.slice(context.length + 1)))
+      .map(f => ({ path: f.slice(context.length + 1), content: tree[f] }));
+    const deployment = manifests(outdir).find(o => o.kind === 'Deployment');
+    const uid = deployment.spec.template.spec.securityContext.runAsUser;
+    const gid = deployment.spec.template.spec.securityContext.runAsGroup;
+    const r = nginxTest(files, uid, gid);
+    expect(r.output).toBe('');
+    expect(r.ok).toBe(true);
+  });
+
+  test('two synths are byte-identical', () => {
+    const again = synthExample(name);
+    try {
+      expect(readTree(again)).toEqual(tree);
+    } finally {
+      fs.rmSync(again, { recursive: true, force: true });
+    }
+  });
+});
