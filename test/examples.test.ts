@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { validate } from 'dockerfile-utils';
-import { PodSecurityChecker } from '../src/workload/pss';
 import { nginxTest } from './helpers/nginx-t';
 import { EXAMPLES, manifests, readTree, synthExample } from './helpers/synth';
+import { PodSecurityChecker } from '../src/workload/pss';
 
 test('there are examples: the seed and a static site at least', () => {
   expect(EXAMPLES).toEqual(expect.arrayContaining(['seed', 'static-site']));

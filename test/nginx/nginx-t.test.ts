@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { Directive } from '../../src/nginx/directive';
 import { NginxConfig } from '../../src/nginx/config';
+import { Directive } from '../../src/nginx/directive';
 import { LocationModifier } from '../../src/nginx/server';
 import { HOST_NGINX, nginxTest } from '../helpers/nginx-t';
 
