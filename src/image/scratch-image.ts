@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NginxImage } from './nginx-image';
 import { claimImageValidation } from './validation-owner';
-import { writeBuildContext } from '../output/build-context';
+import { writeBuildContext } from './build-context';
 
 /** Properties of `ScratchImage`. */
 export interface ScratchImageProps {

@@ -300,7 +300,8 @@ export class NginxConfig {
       problems.push(...s.validate());
       byFile.set(s.name, (byFile.get(s.name) ?? 0) + 1);
       for (const n of s.serverNames) {
-        const key = `${s.port} ${n}`;
+        // nginx compares host names case-insensitively.
+        const key = `${s.port} ${n.toLowerCase()}`;
         const other = byPortAndName.get(key);
         if (other !== undefined) {
           problems.push(`servers '${other}' and '${s.name}' both answer for '${n}' on port ${s.port}; nginx ignores the second ("conflicting server name"). Give one of them another server name or another port.`);

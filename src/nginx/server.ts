@@ -170,6 +170,15 @@ export class NginxServer {
     problems.push(...checkAbsolutePath(this.root, `${where}: root`, NGINX_HTML_DIR));
     problems.push(...checkAbsolutePath(this.healthPath, `${where}: healthPath`, "'/healthz'"));
     problems.push(...checkAbsolutePath(this.errorPage, `${where}: errorPage`, "'/50x.html'"));
+    const seen = new Set<string>();
+    for (const d of this.toDirective().block ?? []) {
+      if (d.name !== 'location') continue;
+      const key = d.args.join(' ');
+      if (seen.has(key)) {
+        problems.push(`${where}: two 'location ${key}' blocks (nginx refuses duplicate locations); healthPath, errorPage and addLocation must all use different paths.`);
+      }
+      seen.add(key);
+    }
     if (this.index.length === 0) {
       problems.push(`${where}: index is empty; give at least one file name such as 'index.html'.`);
     }

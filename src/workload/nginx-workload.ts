@@ -108,6 +108,7 @@ export class NginxWorkload extends Construct {
     const mounts: kplus.VolumeMount[] = [{ path: config.runtimeDir, volume: runtime }];
     let command: string[] | undefined;
     const files = config.files();
+    const derivedFrom = JSON.stringify(files);
     if ((props.configDelivery ?? ConfigDelivery.BAKED) === ConfigDelivery.CONFIG_MAP) {
       // Two ConfigMaps, each mounted as a whole folder: no subPath (podman does not support it, and it
       // never sees updates) and no items (podman ignores them). conf.d/ replaces the baked one, so a server
@@ -171,6 +172,9 @@ export class NginxWorkload extends Construct {
     this.node.addValidation({
       validate: () => {
         const all = [...problems, ...(checksImage ? image.validate() : [])];
+        if (JSON.stringify(config.files()) !== derivedFrom) {
+          all.push('the nginx config changed after this workload was created, so its ports, probes and ConfigMaps describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating the workload.');
+        }
         return all.length > 0 ? all : this.checkSynthesised(deploymentObject);
       },
     });

@@ -181,3 +181,12 @@ describe('bad input fails at synth with the construct path, what and how', () =>
     expect(fs.readFileSync(path.join(img.contextPath, 'Dockerfile'), 'utf8')).toContain('FROM scratch');
   });
 });
+
+test('changing the config after the workload was created fails instead of emitting a stale manifest', () => {
+  const config = new NginxConfig();
+  const message = synthError(chart => {
+    new ScratchNginx(chart, 'web', { config });
+    config.addServer({ name: 'late', port: 9090 });
+  });
+  expect(message).toContain('[site/web/Workload] the nginx config changed after this workload was created');
+});

@@ -837,3 +837,21 @@ describe('NginxServer', () => {
     }
   });
 });
+
+describe('conflicts nginx would refuse', () => {
+  test('server names differing only in case on the same port conflict', () => {
+    const c = new NginxConfig({ servers: [{ name: 'a', serverNames: ['Example.com'] }, { name: 'b', serverNames: ['example.com'] }] });
+    expect(c.validate().join('\n')).toContain("servers 'a' and 'b' both answer for 'example.com' on port 8080");
+  });
+
+  test('a location that duplicates the health endpoint or the error page', () => {
+    const same = new NginxConfig({ servers: [{ name: 'a', healthPath: '/x', errorPage: '/x' }] });
+    expect(same.validate().join('\n')).toContain("two 'location = /x' blocks");
+    const c = new NginxConfig();
+    c.servers[0].addLocation('/healthz', { modifier: LocationModifier.EXACT });
+    expect(c.validate().join('\n')).toContain("two 'location = /healthz' blocks");
+    const ok = new NginxConfig();
+    ok.servers[0].addLocation('/healthz');
+    expect(ok.validate()).toEqual([]);
+  });
+});

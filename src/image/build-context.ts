@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BuildContextFile } from '../image/nginx-image';
+import { BuildContextFile } from './nginx-image';
 
 /** File name of the list of files a build-context folder was written with. */
 export const CONTEXT_MARKER = '.cdk8s-scratch-nginx';
