@@ -27,6 +27,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'dockerfile-ast@0.7.1',
     'dockerfile-utils@0.16.3',
     'yaml@^2',
+    '@nginx/reference-lib@1.1.41',
+    'fast-check@^4',
     'typescript@~6.0',
   ],
 
