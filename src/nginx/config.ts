@@ -1,7 +1,9 @@
 import { Directive, walkDirectives } from './directive';
+import { ConfigFinding, Severity } from './findings';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkDirectiveShape, renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
+import { checkVariables } from './variables';
 
 /** The seed's `main` access-log format. */
 export const MAIN_LOG_FORMAT = '$remote_addr - $remote_user [$time_local] "$request" '
@@ -267,9 +269,21 @@ export class NginxConfig {
     return [...ports].sort((a, b) => a - b);
   }
 
+  /**
+   * Findings of the tree checks (variables, directive placement, security), errors and warnings, each
+   * with its check id, where it is and how to fix it.
+   */
+  public findings(): ConfigFinding[] {
+    const tree = this.effectiveTree();
+    return [...checkVariables(tree)];
+  }
+
   /** Problems with this configuration, each saying what is wrong and how to fix it. */
   public validate(): string[] {
     const problems: string[] = [];
+    for (const f of this.findings().filter(x => x.severity === Severity.ERROR)) {
+      problems.push(`${f.where}: ${f.message} [${f.check}]`);
+    }
     problems.push(...checkAbsolutePath(this.runtimeDir, 'runtimeDir', "'/dev/shm'"));
     const runtimeExample = this.runtimeDir.startsWith('/') ? `'${this.runtimeDir}/...'` : "'/dev/shm/...'";
     if (this.runtimeDir === '/') {

@@ -83,6 +83,9 @@ export interface NginxServerOptions {
 
 const SERVER_FILE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const BAD_SERVER_NAME = /[\s;{}"'\\#]/;
+const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?';
+/** A host name, optionally with a leading `*.` or `.`, or a trailing `.*` wildcard (nginx's rules); or `_`. */
+const SERVER_NAME = new RegExp(`^(?:_|(?:\\*\\.|\\.)?${LABEL}(?:\\.${LABEL})*(?:\\.\\*)?)$`, 'i');
 
 /** One nginx server (virtual host). Build it with `NginxConfig.addServer`. */
 export class NginxServer {
@@ -165,6 +168,10 @@ export class NginxServer {
     for (const n of this.serverNames) {
       if (n.length === 0 || BAD_SERVER_NAME.test(n)) {
         problems.push(`${where}: server name ${JSON.stringify(n)} is empty or contains whitespace, a quote, a backslash, '#', ';', '{' or '}'; use a host name such as 'example.com', '*.example.com' or '_'.`);
+      } else if (n.startsWith('~')) {
+        problems.push(`${where}: server name ${JSON.stringify(n)} is a regular expression, which serverNames does not check; add it with addDirective(Directive.of('server_name', ...)) or list the host names.`);
+      } else if (!SERVER_NAME.test(n)) {
+        problems.push(`${where}: server name ${JSON.stringify(n)} is not a host name nginx accepts (letters, digits, '-', '_' and dots; a wildcard '*' only as the whole first or last label); use a name such as 'example.com', '*.example.com', 'www.example.*' or '_'.`);
       }
     }
     problems.push(...checkAbsolutePath(this.root, `${where}: root`, NGINX_HTML_DIR));
