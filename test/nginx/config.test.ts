@@ -541,8 +541,16 @@ describe('validate', () => {
       expect(p).toContain(JSON.stringify(name));
     });
 
-    test.each(['example.com', '*.example.com', '_', 'www.example.*', '~^(?<sub>.+)[.]example[.]com$'])('accepts %j', (name) => {
+    test.each(['example.com', '*.example.com', '.example.com', '_', 'www.example.*', 'a_b.example', 'localhost'])('accepts %j', (name) => {
       expect(withServer({ serverNames: [name] }).validate()).toEqual([]);
+    });
+
+    test.each(['a*b', 'a..b', '-a.example', 'exa*.com', 'é.example'])('rejects %j: not a host name nginx accepts', (name) => {
+      onlyProblem(withServer({ serverNames: [name] }), /is not a host name nginx accepts/, /a wildcard '\*' only as the whole first or last label/);
+    });
+
+    test('a regular expression must go through the escape hatch', () => {
+      onlyProblem(withServer({ serverNames: ['~^(?<sub>.+)[.]example[.]com$'] }), /is a regular expression, which serverNames does not check/, /addDirective\(Directive\.of\('server_name'/);
     });
 
     test('empty serverNames', () => {
