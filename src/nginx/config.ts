@@ -1,5 +1,7 @@
 import { Directive, walkDirectives } from './directive';
+import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT, NginxUpstreamOptions, RateLimitOptions } from './features';
 import { ConfigFinding, Severity } from './findings';
+import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkDirectiveShape, renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
@@ -30,7 +32,8 @@ const WRITING_DIRECTIVES = new Set([
 /** Directives the library sets that nginx accepts only once per block. */
 const SINGLE_DIRECTIVES = new Set([
   'pid', 'worker_processes', 'worker_connections', 'sendfile', 'keepalive_timeout', 'server_tokens',
-  'absolute_redirect', 'default_type', 'root', ...TEMP_PATHS.map(([d]) => d),
+  'absolute_redirect', 'default_type', 'root', 'gzip', 'gzip_types', 'client_max_body_size', 'client_body_timeout',
+  'client_header_timeout', 'send_timeout', 'limit_req_status', 'tcp_nopush', ...TEMP_PATHS.map(([d]) => d),
 ]);
 
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
@@ -99,6 +102,50 @@ export interface NginxConfigProps {
    * @default - one server named 'default' with the defaults of `NginxServerOptions`
    */
   readonly servers?: NginxServerOptions[];
+  /**
+   * Format of the access log.
+   * @default AccessLogFormat.MAIN
+   */
+  readonly accessLogFormat?: AccessLogFormat;
+  /**
+   * Compress text responses on the fly (gzip, level 5, from 1 KiB, with `Vary: Accept-Encoding`).
+   * @default true
+   */
+  readonly gzip?: boolean;
+  /**
+   * Serve precompressed `<file>.gz` files when they exist (`gzip_static on`).
+   * @default false
+   */
+  readonly gzipStatic?: boolean;
+  /**
+   * Security headers sent with every response, in every block (the library repeats them wherever a block
+   * adds its own headers, so nginx's add_header inheritance never drops them). Merged over the defaults
+   * (`DEFAULT_SECURITY_HEADERS`: X-Content-Type-Options, X-Frame-Options, Referrer-Policy,
+   * Content-Security-Policy, Permissions-Policy, Cross-Origin-Opener-Policy); an empty value removes one.
+   * @default - DEFAULT_SECURITY_HEADERS
+   */
+  readonly securityHeaders?: { [name: string]: string };
+  /**
+   * Per-client request and connection limits; over the limit nginx answers 429.
+   * @default - no rate limit (behind a load balancer every client may share one address)
+   */
+  readonly rateLimit?: RateLimitOptions;
+  /**
+   * Largest request body (`client_max_body_size`); bodies are buffered in the memory-backed runtimeDir.
+   * @default '1m'
+   */
+  readonly clientMaxBodySize?: string;
+  /**
+   * Seconds a client may take to send the request headers, or between two reads of the body, and
+   * between two writes of the response (slow-client protection).
+   * @default 10
+   */
+  readonly clientTimeoutSeconds?: number;
+  /**
+   * Upstreams (groups of backends) for `NginxServer.addProxy`. More can be added with `addUpstream`.
+   * @default - none
+   */
+  readonly upstreams?: NginxUpstreamOptions[];
 }
 
 /**
@@ -123,6 +170,22 @@ export class NginxConfig {
   /** Dynamic modules loaded with `load_module`. */
   public readonly modules: string[];
 
+  /** Access log format. */
+  public readonly accessLogFormat: AccessLogFormat;
+  /** Whether gzip is on. */
+  public readonly gzip: boolean;
+  /** Whether gzip_static is on. */
+  public readonly gzipStatic: boolean;
+  /** The security headers sent with every response. */
+  public readonly securityHeaders: { [name: string]: string };
+  /** Per-client limits, if any. */
+  public readonly rateLimit?: RateLimitOptions;
+  /** Largest request body. */
+  public readonly clientMaxBodySize: string;
+  /** Slow-client timeout in seconds. */
+  public readonly clientTimeoutSeconds: number;
+
+  private readonly upstreamList: NginxUpstreamOptions[] = [];
   private readonly serverList: NginxServer[] = [];
   private readonly mainExtra: Directive[] = [];
   private readonly eventsExtra: Directive[] = [];
@@ -136,6 +199,16 @@ export class NginxConfig {
     this.errorLogLevel = props.errorLogLevel ?? 'warn';
     this.accessLog = props.accessLog ?? true;
     this.modules = [...(props.modules ?? [])];
+    this.accessLogFormat = props.accessLogFormat ?? AccessLogFormat.MAIN;
+    this.gzip = props.gzip ?? true;
+    this.gzipStatic = props.gzipStatic ?? false;
+    const headers: { [name: string]: string } = { ...DEFAULT_SECURITY_HEADERS, ...(props.securityHeaders ?? {}) };
+    for (const k of Object.keys(headers)) if (headers[k] === '') delete headers[k];
+    this.securityHeaders = headers;
+    this.rateLimit = props.rateLimit;
+    this.clientMaxBodySize = props.clientMaxBodySize ?? '1m';
+    this.clientTimeoutSeconds = props.clientTimeoutSeconds ?? 10;
+    for (const u of props.upstreams ?? []) this.addUpstream(u);
     for (const s of props.servers ?? [{ name: 'default' }]) {
       this.addServer(s);
     }
@@ -151,6 +224,17 @@ export class NginxConfig {
     const server = new NginxServer(options);
     this.serverList.push(server);
     return server;
+  }
+
+  /** The upstreams, in the order they were added. */
+  public get upstreams(): NginxUpstreamOptions[] {
+    return [...this.upstreamList];
+  }
+
+  /** Adds an upstream (a named group of backends) for `NginxServer.addProxy`. */
+  public addUpstream(options: NginxUpstreamOptions): NginxConfig {
+    this.upstreamList.push({ ...options, servers: [...options.servers] });
+    return this;
   }
 
   /** Escape hatch: adds a directive to the main context of `nginx.conf`. */
@@ -206,34 +290,78 @@ export class NginxConfig {
         Directive.of('include', `${NGINX_CONF_DIR}/mime.types`),
         Directive.of('default_type', 'application/octet-stream'),
         Directive.of('log_format', 'main', MAIN_LOG_FORMAT),
-        this.accessLog ? Directive.of('access_log', '/dev/stdout', 'main') : Directive.of('access_log', 'off'),
+        ...(this.accessLogFormat === AccessLogFormat.JSON ? [Directive.of('log_format', 'json', 'escape=json', JSON_LOG_FORMAT)] : []),
+        this.accessLog
+          ? Directive.of('access_log', '/dev/stdout', this.accessLogFormat === AccessLogFormat.JSON ? 'json' : 'main')
+          : Directive.of('access_log', 'off'),
         Directive.of('sendfile', 'on'),
+        Directive.of('tcp_nopush', 'on'),
         Directive.of('keepalive_timeout', String(this.keepaliveTimeoutSeconds)),
         Directive.of('server_tokens', 'off'),
         Directive.of('absolute_redirect', 'off'),
+        Directive.of('client_max_body_size', this.clientMaxBodySize),
+        Directive.of('client_body_timeout', `${this.clientTimeoutSeconds}s`),
+        Directive.of('client_header_timeout', `${this.clientTimeoutSeconds}s`),
+        Directive.of('send_timeout', `${this.clientTimeoutSeconds}s`),
+        Directive.of('reset_timedout_connection', 'on'),
         ...TEMP_PATHS.map(([d, dir]) => Directive.of(d, p(dir))),
+        ...(this.gzip ? [
+          Directive.of('gzip', 'on'),
+          Directive.of('gzip_vary', 'on'),
+          Directive.of('gzip_comp_level', '5'),
+          Directive.of('gzip_min_length', '1024'),
+          Directive.of('gzip_proxied', 'any'),
+          Directive.of('gzip_types', ...GZIP_TYPES),
+        ] : []),
+        ...(this.gzipStatic ? [Directive.of('gzip_static', 'on')] : []),
+        ...(this.rateLimit ? [
+          Directive.of('limit_req_zone', '$binary_remote_addr', 'zone=per_client:10m', `rate=${this.rateLimit.requestsPerSecond}r/s`),
+          Directive.of('limit_req', 'zone=per_client', `burst=${this.rateLimit.burst ?? this.rateLimit.requestsPerSecond * 2}`, 'nodelay'),
+          Directive.of('limit_req_status', '429'),
+          ...(this.rateLimit.connectionsPerClient === undefined ? [] : [
+            Directive.of('limit_conn_zone', '$binary_remote_addr', 'zone=conn_per_client:10m'),
+            Directive.of('limit_conn', 'conn_per_client', String(this.rateLimit.connectionsPerClient)),
+            Directive.of('limit_conn_status', '429'),
+          ]),
+        ] : []),
+        ...Object.keys(this.securityHeaders).sort().map(h => Directive.of('add_header', h, this.securityHeaders[h], 'always')),
+        ...this.upstreamList.map(u => Directive.withBlock('upstream', [u.name], [
+          ...u.servers.map(srv => Directive.of('server', srv)),
+          Directive.of('keepalive', String(u.keepalive ?? 16)),
+        ])),
         ...this.httpExtra,
         Directive.of('include', `${NGINX_CONF_DIR}/conf.d/*.conf`),
       ]),
     ];
   }
 
-  /** The whole configuration as one tree: `nginx.conf` with each server placed in `http`. */
+  /**
+   * The whole configuration as one tree: `nginx.conf` with each server placed in `http`, and inherited
+   * add_header directives repeated in every block that sets its own (see `securityHeaders`).
+   */
   public effectiveTree(): Directive[] {
     const servers = this.serverList.map(s => s.toDirective());
-    return this.mainTree().map(d => (d.name === 'http' && d.block
+    return repeatInheritedHeaders(this.mainTree().map(d => (d.name === 'http' && d.block
       ? Directive.withBlock('http', d.args, [...d.block, ...servers])
-      : d));
+      : d)));
+  }
+
+  /** The `server` blocks as rendered into conf.d/ (inherited headers repeated), in order. */
+  public serverDirectives(): Directive[] {
+    const http = this.effectiveTree().find(d => d.name === 'http');
+    const servers = (http?.block ?? []).filter(d => d.name === 'server');
+    return this.serverList.length === 0 ? [] : servers.slice(-this.serverList.length);
   }
 
   /** The rendered files: `nginx.conf` and `conf.d/<name>.conf` per server. */
   public files(): ConfigFile[] {
     const header = '# Generated by cdk8s-scratch-nginx from a typed model. Do not edit by hand.\n';
+    const servers = this.serverDirectives();
     return [
       { path: 'nginx.conf', content: header + renderDirectives(this.mainTree()) },
-      ...this.serverList.map(s => ({
+      ...this.serverList.map((s, i) => ({
         path: `conf.d/${s.name}.conf`,
-        content: header + renderDirectives([s.toDirective()]),
+        content: header + renderDirectives([servers[i]]),
       })),
     ];
   }
@@ -294,6 +422,41 @@ export class NginxConfig {
     }
     if (!/^(auto|[1-9][0-9]*)$/.test(this.workerProcesses)) {
       problems.push(`workerProcesses ${JSON.stringify(this.workerProcesses)} must be 'auto' or a positive whole number.`);
+    }
+    if (!/^[0-9]+[kKmMgG]?$/.test(this.clientMaxBodySize)) {
+      problems.push(`clientMaxBodySize ${JSON.stringify(this.clientMaxBodySize)} is not an nginx size; use a number with an optional k, m or g, such as '1m' ('0' disables the check).`);
+    }
+    if (!Number.isInteger(this.clientTimeoutSeconds) || this.clientTimeoutSeconds < 1) {
+      problems.push(`clientTimeoutSeconds ${this.clientTimeoutSeconds} must be a whole number of seconds >= 1, such as 10.`);
+    }
+    if (this.rateLimit) {
+      const { requestsPerSecond: rps, burst, connectionsPerClient: conns } = this.rateLimit;
+      if (!Number.isInteger(rps) || rps < 1) problems.push(`rateLimit.requestsPerSecond ${rps} must be a whole number >= 1.`);
+      if (burst !== undefined && (!Number.isInteger(burst) || burst < 0)) problems.push(`rateLimit.burst ${burst} must be a whole number >= 0.`);
+      if (conns !== undefined && (!Number.isInteger(conns) || conns < 1)) problems.push(`rateLimit.connectionsPerClient ${conns} must be a whole number >= 1.`);
+    }
+    for (const [name, value] of Object.entries(this.securityHeaders)) {
+      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) problems.push(`securityHeaders: ${JSON.stringify(name)} is not an HTTP header name; use letters, digits and '-'.`);
+      if (/[\r\n\0]/.test(value)) problems.push(`securityHeaders: the value of ${name} contains a line break or NUL, which would split the response; write it on one line.`);
+    }
+    const upstreamNames = new Set<string>();
+    for (const u of this.upstreamList) {
+      if (!/^[A-Za-z0-9_-]+$/.test(u.name)) problems.push(`upstream ${JSON.stringify(u.name)}: names are letters, digits, '_' and '-', such as 'api'.`);
+      if (upstreamNames.has(u.name)) problems.push(`upstream '${u.name}' is defined twice; nginx refuses duplicate upstreams. Give each its own name.`);
+      upstreamNames.add(u.name);
+      if (u.servers.length === 0) problems.push(`upstream '${u.name}' has no servers; list at least one 'host:port', such as 'api.default.svc.cluster.local:8080'.`);
+      for (const srv of u.servers) {
+        if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$/.test(srv) || Number(srv.split(':').pop()) > 65535 || Number(srv.split(':').pop()) < 1) {
+          problems.push(`upstream '${u.name}': server ${JSON.stringify(srv)} must be 'host:port' with a port from 1 to 65535, such as 'api.default.svc.cluster.local:8080'.`);
+        }
+      }
+      const keepalive = u.keepalive ?? 16;
+      if (!Number.isInteger(keepalive) || keepalive < 1) problems.push(`upstream '${u.name}': keepalive ${keepalive} must be a whole number >= 1.`);
+    }
+    for (const s of this.serverList) {
+      for (const up of s.proxiedUpstreams) {
+        if (!upstreamNames.has(up)) problems.push(`server '${s.name}' proxies to upstream '${up}', which is not defined; add it with addUpstream({ name: '${up}', servers: ['host:port'] }).`);
+      }
     }
     if (!ERROR_LOG_LEVELS.includes(this.errorLogLevel)) {
       problems.push(`errorLogLevel ${JSON.stringify(this.errorLogLevel)} is not an nginx log level; use one of ${ERROR_LOG_LEVELS.join(', ')}.`);

@@ -1,5 +1,6 @@
 import { Directive } from './directive';
-import { NGINX_HTML_DIR, checkAbsolutePath } from './paths';
+import { ProxyLocationOptions, STATIC_ASSET_EXTENSIONS, TlsOptions, TlsProfile, proxyDirectives, tlsDirectives } from './features';
+import { NGINX_CONF_DIR, NGINX_HTML_DIR, checkAbsolutePath } from './paths';
 
 /** How a `location` matches the request URI. */
 export enum LocationModifier {
@@ -79,9 +80,72 @@ export interface NginxServerOptions {
    * @default '/50x.html'
    */
   readonly errorPage?: string;
+  /**
+   * Page shown for 404 (internal location under the document root).
+   * @default - nginx's built-in 404 page
+   */
+  readonly notFoundPage?: string;
+  /**
+   * Also listen on IPv6 (`listen [::]:port`). The pod needs an IPv6 address (dual-stack cluster), or nginx fails to start.
+   * @default false
+   */
+  readonly ipv6?: boolean;
+  /**
+   * Serve HTTPS on `port` with a certificate from a Kubernetes TLS Secret (Mozilla profile, HSTS).
+   * @default - plain HTTP
+   */
+  readonly tls?: TlsOptions;
+  /**
+   * Enable HTTP/2 (`http2 on`, nginx 1.25.1 or later) on a TLS server.
+   * @default false
+   */
+  readonly http2?: boolean;
+  /**
+   * Single-page app: unknown paths serve the first index file (`try_files $uri $uri/ /index.html`) instead of 404.
+   * @default false
+   */
+  readonly singlePageApp?: boolean;
+  /**
+   * Browser cache lifetime of static assets (css, js, images, fonts) in seconds (`Cache-Control: public,
+   * max-age=N`); html is always `no-cache`. 0 leaves caching headers out.
+   * @default 86400
+   */
+  readonly assetMaxAgeSeconds?: number;
+  /**
+   * Mark cached assets `immutable` (for file names that carry a content hash).
+   * @default false
+   */
+  readonly immutableAssets?: boolean;
+  /**
+   * HTTP methods the static locations accept (`limit_except`); others get 403. GET implies HEAD.
+   * @default ['GET', 'HEAD']
+   */
+  readonly allowedMethods?: string[];
+  /**
+   * Answer 404 for hidden files and folders (`/.git`, `/.env`, ...), except `/.well-known/`.
+   * @default true
+   */
+  readonly denyHiddenFiles?: boolean;
+  /**
+   * Path of an `stub_status` page, reachable only from the pod itself (127.0.0.1, ::1), for a metrics sidecar.
+   * @default - no status page
+   */
+  readonly statusPath?: string;
+  /**
+   * Redirect every request to this origin (`return 301 <origin>$request_uri`), for example 'https://www.example.com'.
+   * @default - no redirect
+   */
+  readonly redirectTo?: string;
+  /**
+   * Port of the Kubernetes Service that forwards to this server.
+   * @default - 443 for the first TLS server, 80 for the first plain server, else the server's own port
+   */
+  readonly servicePort?: number;
 }
 
 const SERVER_FILE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'MKCOL', 'COPY', 'MOVE', 'OPTIONS', 'PROPFIND', 'PROPPATCH', 'LOCK', 'UNLOCK', 'PATCH']);
+const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
 const BAD_SERVER_NAME = /[\s;{}"'\\#]/;
 const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?';
 /** A host name, optionally with a leading `*.` or `.`, or a trailing `.*` wildcard (nginx's rules); or `_`. */
@@ -105,9 +169,34 @@ export class NginxServer {
   public readonly healthPath: string;
   /** Error page path. */
   public readonly errorPage: string;
+  /** 404 page path, if any. */
+  public readonly notFoundPage?: string;
+  /** Whether the server also listens on IPv6. */
+  public readonly ipv6: boolean;
+  /** TLS settings, if the server serves HTTPS. */
+  public readonly tls?: TlsOptions;
+  /** Whether HTTP/2 is on. */
+  public readonly http2: boolean;
+  /** Whether unknown paths fall back to the index file. */
+  public readonly singlePageApp: boolean;
+  /** Browser cache lifetime of static assets in seconds. */
+  public readonly assetMaxAgeSeconds: number;
+  /** Whether cached assets are immutable. */
+  public readonly immutableAssets: boolean;
+  /** Methods the static locations accept. */
+  public readonly allowedMethods: string[];
+  /** Whether hidden files are answered with 404. */
+  public readonly denyHiddenFiles: boolean;
+  /** stub_status path, if any. */
+  public readonly statusPath?: string;
+  /** Redirect target origin, if any. */
+  public readonly redirectTo?: string;
+  /** Explicit Service port, if set. */
+  public readonly servicePort?: number;
 
   private readonly locations: Directive[] = [];
   private readonly extra: Directive[] = [];
+  private readonly proxies: Array<{ path: string; upstream: string }> = [];
 
   constructor(options: NginxServerOptions) {
     this.name = options.name;
@@ -118,6 +207,44 @@ export class NginxServer {
     this.index = [...(options.index ?? ['index.html', 'index.htm'])];
     this.healthPath = options.healthPath ?? '/healthz';
     this.errorPage = options.errorPage ?? '/50x.html';
+    this.notFoundPage = options.notFoundPage;
+    this.ipv6 = options.ipv6 ?? false;
+    this.tls = options.tls;
+    this.http2 = options.http2 ?? false;
+    this.singlePageApp = options.singlePageApp ?? false;
+    this.assetMaxAgeSeconds = options.assetMaxAgeSeconds ?? 86400;
+    this.immutableAssets = options.immutableAssets ?? false;
+    this.allowedMethods = [...(options.allowedMethods ?? ['GET', 'HEAD'])];
+    this.denyHiddenFiles = options.denyHiddenFiles ?? true;
+    this.statusPath = options.statusPath;
+    this.redirectTo = options.redirectTo;
+    this.servicePort = options.servicePort;
+  }
+
+  /** Folder the TLS Secret is mounted at, for a TLS server. */
+  public get certificateDir(): string | undefined {
+    return this.tls ? this.tls.certificateDir ?? `${NGINX_CONF_DIR}/tls/${this.name}` : undefined;
+  }
+
+  /** Upstream names this server proxies to. */
+  public get proxiedUpstreams(): string[] {
+    return [...new Set(this.proxies.map(p => p.upstream))];
+  }
+
+  /**
+   * Adds a reverse-proxy location to a named upstream (`NginxConfig.addUpstream`): HTTP/1.1 with keep-alive,
+   * `Host $host`, X-Real-IP and X-Forwarded-For/-Proto/-Host, timeouts and buffering.
+   */
+  public addProxy(path: string, upstream: string, options: ProxyLocationOptions = {}): NginxServer {
+    this.proxies.push({ path, upstream });
+    this.locations.push(Directive.withBlock('location', [path], proxyDirectives(upstream, options)));
+    return this;
+  }
+
+  /** Adds a redirect of one exact path: `location = from { return 301|302 to; }`. */
+  public addRedirect(from: string, to: string, permanent: boolean = true): NginxServer {
+    this.locations.push(Directive.withBlock('location', ['=', from], [Directive.of('return', permanent ? '301' : '302', to)]));
+    return this;
   }
 
   /** Adds a `location` block to this server. */
@@ -136,21 +263,75 @@ export class NginxServer {
 
   /** The `server` block this server renders to. */
   public toDirective(): Directive {
-    const listen = [String(this.port), ...(this.defaultServer ? ['default_server'] : [])];
-    return Directive.withBlock('server', [], [
-      Directive.of('listen', ...listen),
+    const params = [...(this.defaultServer ? ['default_server'] : []), ...(this.tls ? ['ssl'] : [])];
+    const head: Directive[] = [
+      Directive.of('listen', String(this.port), ...params),
+      ...(this.ipv6 ? [Directive.of('listen', `[::]:${this.port}`, ...params)] : []),
+      ...(this.http2 ? [Directive.of('http2', 'on')] : []),
       Directive.of('server_name', ...this.serverNames),
+    ];
+    if (this.tls) {
+      head.push(...tlsDirectives(this.certificateDir!, this.tls.profile ?? TlsProfile.INTERMEDIATE));
+      const hsts = this.tls.hstsMaxAgeSeconds ?? 63072000;
+      if (hsts > 0) head.push(Directive.of('add_header', 'Strict-Transport-Security', `max-age=${hsts}`, 'always'));
+    }
+    const health = Directive.withBlock('location', ['=', this.healthPath], [
+      Directive.of('access_log', 'off'),
+      Directive.of('default_type', 'text/plain'),
+      Directive.of('return', '200', 'ok\n'),
+    ]);
+    const status = this.statusPath === undefined ? [] : [Directive.withBlock('location', ['=', this.statusPath], [
+      Directive.of('stub_status'),
+      Directive.of('access_log', 'off'),
+      Directive.of('allow', '127.0.0.1'),
+      Directive.of('allow', '::1'),
+      Directive.of('deny', 'all'),
+    ])];
+    if (this.redirectTo !== undefined) {
+      return Directive.withBlock('server', [], [...head, health, ...status, Directive.withBlock('location', ['/'], [
+        Directive.of('return', '301', `${this.redirectTo}$request_uri`),
+      ]), ...this.extra]);
+    }
+    const methods = this.allowedMethods.includes('GET') || this.allowedMethods.length === 0
+      ? this.allowedMethods.filter(m => m !== 'HEAD') : this.allowedMethods;
+    const limit = methods.length > 0 ? [Directive.withBlock('limit_except', methods, [Directive.of('deny', 'all')])] : [];
+    const fallback = this.singlePageApp ? `/${this.index[0] ?? 'index.html'}` : '=404';
+    const hasRoot = this.locations.some(l => l.args.length === 1 && l.args[0] === '/');
+    const statics: Directive[] = [];
+    if (!hasRoot) {
+      statics.push(Directive.withBlock('location', ['/'], [...limit, Directive.of('try_files', '$uri', '$uri/', fallback)]));
+    }
+    if (this.assetMaxAgeSeconds > 0) {
+      const assets = `\\.(?:${STATIC_ASSET_EXTENSIONS.join('|')})$`;
+      statics.push(Directive.withBlock('location', ['~*', assets], [
+        ...limit,
+        Directive.of('add_header', 'Cache-Control', `public, max-age=${this.assetMaxAgeSeconds}${this.immutableAssets ? ', immutable' : ''}`),
+        Directive.of('try_files', '$uri', '=404'),
+      ]));
+      statics.push(Directive.withBlock('location', ['~*', '\\.html?$'], [
+        ...limit,
+        Directive.of('add_header', 'Cache-Control', 'no-cache'),
+        Directive.of('try_files', '$uri', '=404'),
+      ]));
+    }
+    if (this.denyHiddenFiles) {
+      statics.unshift(Directive.withBlock('location', ['~', '^/(?:.*/)?\\.(?!well-known(?:/|$))'], [Directive.of('return', '404')]));
+    }
+    return Directive.withBlock('server', [], [
+      ...head,
       Directive.of('root', this.root),
       Directive.of('index', ...this.index),
-      Directive.withBlock('location', ['=', this.healthPath], [
-        Directive.of('access_log', 'off'),
-        Directive.of('default_type', 'text/plain'),
-        Directive.of('return', '200', 'ok\n'),
-      ]),
+      health,
+      ...status,
+      ...statics,
       ...this.locations,
       ...this.extra,
       Directive.of('error_page', '500', '502', '503', '504', this.errorPage),
       Directive.withBlock('location', ['=', this.errorPage], [Directive.of('internal')]),
+      ...(this.notFoundPage === undefined ? [] : [
+        Directive.of('error_page', '404', this.notFoundPage),
+        Directive.withBlock('location', ['=', this.notFoundPage], [Directive.of('internal')]),
+      ]),
     ]);
   }
 
@@ -185,6 +366,34 @@ export class NginxServer {
         problems.push(`${where}: two 'location ${key}' blocks (nginx refuses duplicate locations); healthPath, errorPage and addLocation must all use different paths.`);
       }
       seen.add(key);
+    }
+    for (const m of this.allowedMethods) {
+      if (!METHODS.has(m)) problems.push(`${where}: allowedMethods has ${JSON.stringify(m)}, which is not an HTTP method nginx knows; use upper-case names such as 'GET', 'HEAD', 'POST'.`);
+    }
+    if (!Number.isInteger(this.assetMaxAgeSeconds) || this.assetMaxAgeSeconds < 0) {
+      problems.push(`${where}: assetMaxAgeSeconds ${this.assetMaxAgeSeconds} must be a whole number of seconds >= 0 (0 turns caching headers off).`);
+    }
+    if (this.notFoundPage !== undefined) problems.push(...checkAbsolutePath(this.notFoundPage, `${where}: notFoundPage`, "'/404.html'"));
+    if (this.statusPath !== undefined) problems.push(...checkAbsolutePath(this.statusPath, `${where}: statusPath`, "'/nginx_status'"));
+    if (this.redirectTo !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?$/.test(this.redirectTo)) {
+      problems.push(`${where}: redirectTo ${JSON.stringify(this.redirectTo)} must be an origin without a path, such as 'https://www.example.com'.`);
+    }
+    if (this.http2 && !this.tls) {
+      problems.push(`${where}: http2 needs tls (browsers speak HTTP/2 only over TLS); set tls or remove http2.`);
+    }
+    if (this.tls) {
+      if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(this.tls.secretName)) {
+        problems.push(`${where}: tls.secretName ${JSON.stringify(this.tls.secretName)} is not a Kubernetes object name; use lower-case letters, digits, '-' and '.', such as 'www-tls'.`);
+      }
+      problems.push(...checkAbsolutePath(this.certificateDir!, `${where}: tls.certificateDir`, "'/etc/nginx/tls/www'"));
+      const hsts = this.tls.hstsMaxAgeSeconds ?? 63072000;
+      if (!Number.isInteger(hsts) || hsts < 0) problems.push(`${where}: tls.hstsMaxAgeSeconds ${hsts} must be a whole number >= 0.`);
+    }
+    if (this.servicePort !== undefined && (!Number.isInteger(this.servicePort) || this.servicePort < 1 || this.servicePort > 65535)) {
+      problems.push(`${where}: servicePort ${this.servicePort} must be a whole number from 1 to 65535.`);
+    }
+    for (const p of this.proxies) {
+      if (!UPSTREAM_NAME.test(p.upstream)) problems.push(`${where}: addProxy('${p.path}') names upstream ${JSON.stringify(p.upstream)}; upstream names are letters, digits, '_' and '-'.`);
     }
     if (this.index.length === 0) {
       problems.push(`${where}: index is empty; give at least one file name such as 'index.html'.`);

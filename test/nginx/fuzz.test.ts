@@ -57,7 +57,7 @@ const stats = { rejected: 0, accepted: 0 };
     }
     stats.accepted++;
     for (const f of config.files()) {
-      const expected = f.path === 'nginx.conf' ? config.mainTree() : [config.servers[0].toDirective()];
+      const expected = f.path === 'nginx.conf' ? config.mainTree() : config.serverDirectives();
       if (!sameDirectives(parseNginx(f.content, f.path), expected)) {
         throw new Error(`${f.path} does not parse back to the model:\n${f.content}`);
       }

@@ -1,0 +1,25 @@
+import { Directive } from './directive';
+
+/** Blocks that may hold add_header and inherit it from their parent. */
+const HEADER_BLOCKS = new Set(['server', 'location', 'if']);
+
+/**
+ * nginx drops every inherited `add_header` in a block that has one of its own. This repeats, in each such
+ * block, the inherited headers the block does not set itself, so headers set on `http` (the security
+ * headers) reach every response. Pure: returns a new tree.
+ */
+export function repeatInheritedHeaders(tree: readonly Directive[], inherited: readonly Directive[] = []): Directive[] {
+  return tree.map(d => {
+    if (!d.block) return d;
+    if (d.name === 'http') {
+      const own = d.block.filter(c => c.name === 'add_header');
+      return Directive.withBlock(d.name, d.args, repeatInheritedHeaders(d.block, own));
+    }
+    if (!HEADER_BLOCKS.has(d.name)) return d;
+    const own = d.block.filter(c => c.name === 'add_header');
+    if (own.length === 0) return Directive.withBlock(d.name, d.args, repeatInheritedHeaders(d.block, inherited));
+    const ownNames = new Set(own.map(h => (h.args[0] ?? '').toLowerCase()));
+    const missing = inherited.filter(h => !ownNames.has((h.args[0] ?? '').toLowerCase()));
+    return Directive.withBlock(d.name, d.args, repeatInheritedHeaders([...missing, ...d.block], [...missing, ...own]));
+  });
+}
