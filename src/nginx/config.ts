@@ -5,6 +5,7 @@ import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkDirectiveShape, renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
+import { checkPlacement } from './placement';
 import { checkVariables } from './variables';
 
 /** The seed's `main` access-log format. */
@@ -403,15 +404,12 @@ export class NginxConfig {
    */
   public findings(): ConfigFinding[] {
     const tree = this.effectiveTree();
-    return [...checkVariables(tree)];
+    return [...checkPlacement(tree), ...checkVariables(tree)];
   }
 
   /** Problems with this configuration, each saying what is wrong and how to fix it. */
   public validate(): string[] {
     const problems: string[] = [];
-    for (const f of this.findings().filter(x => x.severity === Severity.ERROR)) {
-      problems.push(`${f.where}: ${f.message} [${f.check}]`);
-    }
     problems.push(...checkAbsolutePath(this.runtimeDir, 'runtimeDir', "'/dev/shm'"));
     const runtimeExample = this.runtimeDir.startsWith('/') ? `'${this.runtimeDir}/...'` : "'/dev/shm/...'";
     if (this.runtimeDir === '/') {
@@ -500,7 +498,7 @@ export class NginxConfig {
     }
     problems.push(...checkDirectiveShape(this.effectiveTree(), 'nginx.conf'));
     const typedListens = new Set(this.serverList.map(s => String(s.port)));
-    walkDirectives(this.effectiveTree(), d => {
+    walkDirectives(this.effectiveTree(), (d, parents) => {
       if (d.block) {
         const seen = new Set<string>();
         for (const child of d.block) {
@@ -517,7 +515,7 @@ export class NginxConfig {
           problems.push(`listen ${JSON.stringify(d.args[0])} names no port, so nginx listens on 80, which a non-root nginx cannot bind; add a port >= 1024, such as '8080'.`);
         }
       }
-      if (d.name === 'user') {
+      if (d.name === 'user' && parents.length === 0) {
         problems.push("the 'user' directive has no effect in a non-root container (nginx ignores it with a warning); remove it and set the image's uid/gid instead.");
       }
     });
@@ -531,7 +529,11 @@ export class NginxConfig {
         problems.push(`${w.directive} writes to ${w.path}, which is on the read-only root filesystem (only ${this.runtimeDir} is writable); move it under ${this.runtimeDir}${w.directive.endsWith('_log') ? ', or log to /dev/stdout or stderr' : ''}.`);
       }
     }
-    return problems;
+    if (problems.length > 0) {
+      // The tree checks mostly echo a wrong typed option: report those first.
+      return problems;
+    }
+    return this.findings().filter(f => f.severity === Severity.ERROR).map(f => `${f.where}: ${f.message} [${f.check}]`);
   }
 }
 

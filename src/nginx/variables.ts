@@ -4,7 +4,7 @@ import { NGINX_VARIABLES, NGINX_VARIABLE_PREFIXES } from './reference-variables'
 
 const KNOWN = new Set(NGINX_VARIABLES);
 /** Blocks whose entries are data (keys may be regexes), not directives. */
-const DATA_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
+const DATA_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match', 'num_map']);
 const NAMED_CAPTURE = /\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/g;
 const REGEX_OPERATORS = new Set(['~', '~*', '!~', '!~*']);
 

@@ -4,8 +4,28 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkPodSecurityRestricted } from './pss';
 import { NginxImage } from '../image/nginx-image';
+import { NginxConfig } from '../nginx/config';
 import { claimImageValidation } from '../image/validation-owner';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
+
+/**
+ * The Service's ports: the first plain server on `defaultPort` (80), the first TLS server on 443, others on
+ * their own port, unless a server sets `servicePort`. One entry per distinct container port.
+ */
+function servicePorts(config: NginxConfig, defaultPort: number): kplus.ServicePort[] {
+  const out: kplus.ServicePort[] = [];
+  let plainTaken = false;
+  let tlsTaken = false;
+  for (const s of config.servers) {
+    if (out.some(p => p.targetPort === s.port)) continue;
+    let port = s.servicePort;
+    let name = s.tls ? `https-${s.port}` : `http-${s.port}`;
+    if (!s.tls && !plainTaken) { port = port ?? defaultPort; name = 'http'; plainTaken = true; }
+    if (s.tls && !tlsTaken) { port = port ?? 443; name = 'https'; tlsTaken = true; }
+    out.push({ port: port ?? s.port, targetPort: s.port, name });
+  }
+  return out;
+}
 
 /** Where the ConfigMap's nginx.conf is mounted with `ConfigDelivery.CONFIG_MAP`. */
 const CONFIG_MAP_DIR = `${NGINX_CONF_DIR}/configmap`;
@@ -35,7 +55,8 @@ export interface NginxWorkloadOptions {
    */
   readonly configDelivery?: ConfigDelivery;
   /**
-   * Port of the ClusterIP Service; it forwards to the first server's port.
+   * Port of the ClusterIP Service for the first plain-HTTP server (a server's own `servicePort` wins).
+   * TLS servers are exposed on 443 (the first) or their own port; other plain servers on their own port.
    * @default 80
    */
   readonly servicePort?: number;
@@ -97,8 +118,10 @@ export class NginxWorkload extends Construct {
     if (!Number.isInteger(volumeMebibytes) || volumeMebibytes < 1) problems.push(`runtimeVolumeMebibytes ${volumeMebibytes} must be a whole number of MiB >= 1, such as 64.`);
 
     const ports = config.listenPorts();
-    const primaryPort = config.servers[0]?.port ?? 8080;
-    const healthPath = config.servers[0]?.healthPath ?? '/healthz';
+    const primary = config.servers[0];
+    const primaryPort = primary?.port ?? 8080;
+    const healthPath = primary?.healthPath ?? '/healthz';
+    const scheme = primary?.tls ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP;
 
     const runtime = kplus.Volume.fromEmptyDir(this, 'RuntimeVolume', 'nginx-runtime', {
       medium: kplus.EmptyDirMedium.MEMORY,
@@ -106,6 +129,12 @@ export class NginxWorkload extends Construct {
     });
 
     const mounts: kplus.VolumeMount[] = [{ path: config.runtimeDir, volume: runtime }];
+    // Each TLS server's certificate: its Kubernetes TLS Secret, read-only, where the config reads it.
+    for (const server of config.servers.filter(x => x.tls)) {
+      const secret = kplus.Secret.fromSecretName(this, `TlsSecret-${server.name}`, server.tls!.secretName);
+      const volume = kplus.Volume.fromSecret(this, `TlsVolume-${server.name}`, secret, { name: `tls-${server.name}`, defaultMode: 0o444 });
+      mounts.push({ path: server.certificateDir!, volume, readOnly: true });
+    }
     let command: string[] | undefined;
     const files = config.files();
     const derivedFrom = JSON.stringify(files);
@@ -150,9 +179,9 @@ export class NginxWorkload extends Construct {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
           memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
         },
-        startup: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
-        readiness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
-        liveness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+        startup: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
+        readiness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+        liveness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
         volumeMounts: mounts,
       }],
     });
@@ -166,7 +195,7 @@ export class NginxWorkload extends Construct {
 
     this.service = this.deployment.exposeViaService({
       serviceType: kplus.ServiceType.CLUSTER_IP,
-      ports: [{ port: servicePort, targetPort: primaryPort, name: 'http' }],
+      ports: servicePorts(config, servicePort),
     });
 
     this.node.addValidation({
@@ -178,6 +207,14 @@ export class NginxWorkload extends Construct {
         return all.length > 0 ? all : this.checkSynthesised(deploymentObject);
       },
     });
+  }
+
+  /** The probe path must be an exact location of the first server that answers 200 (the health endpoint). */
+  private checkProbePath(path: string): string[] {
+    const server = this.image.config.serverDirectives()[0];
+    const found = (server?.block ?? []).some(d => d.name === 'location' && d.args[0] === '=' && d.args[1] === path
+      && (d.block ?? []).some(c => c.name === 'return' && c.args[0] === '200'));
+    return found ? [] : [`the probes ask for ${path}, but the first server has no 'location = ${path}' answering 200; keep healthPath as the server's health endpoint.`];
   }
 
   /** An immutable ConfigMap whose name ends with a hash of its content, so a change rolls the pods. */
@@ -211,6 +248,9 @@ export class NginxWorkload extends Construct {
         problems.push(`nginx writes to ${w.path} (${w.directive}) but no writable emptyDir is mounted there; the container's root filesystem is read-only. Move it under ${this.image.config.runtimeDir}.`);
       }
     }
+    const probePaths = new Set([container.readinessProbe, container.livenessProbe, container.startupProbe]
+      .map((p: any) => p?.httpGet?.path).filter((x: any) => x !== undefined));
+    for (const path of probePaths) problems.push(...this.checkProbePath(path as string));
     const containerPorts = new Set((container.ports ?? []).map((p: any) => p.containerPort));
     for (const port of this.image.config.listenPorts()) {
       if (!containerPorts.has(port)) problems.push(`nginx listens on ${port} but the container does not declare that port; remove the listen or add the port.`);

@@ -58,7 +58,7 @@ describe('one model, three outputs that agree', () => {
     }
     expect(out.tree['images/site/conf.d/main.conf']).toContain('location = /livez {');
     const service = out.objects.find(o => o.kind === 'Service');
-    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9000 }]);
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9000 }, { name: 'http-9001', port: 9001, targetPort: 9001 }]);
   });
 
   test('uid/gid: Dockerfile USER, passwd, pod and container securityContext', () => {

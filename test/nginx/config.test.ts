@@ -739,14 +739,19 @@ describe('validate', () => {
   });
 
   describe('escape hatches', () => {
+    test("a 'user' directive added at main", () => {
+      const config = new NginxConfig();
+      config.addMainDirective(Directive.of('user', 'nginx'));
+      onlyProblem(config, /the 'user' directive has no effect in a non-root container/, /remove it and set the image's uid\/gid instead/);
+    });
+
     test.each<[string, (c: NginxConfig) => void]>([
-      ['main', c => { c.addMainDirective(Directive.of('user', 'nginx')); }],
       ['http', c => { c.addHttpDirective(Directive.of('user', 'nginx')); }],
       ['server', c => { c.servers[0].addDirective(Directive.of('user', 'nginx')); }],
-    ])("a 'user' directive added at %s", (_where, add) => {
+    ])("a 'user' directive added at %s is in the wrong place (placement check)", (where, add) => {
       const config = new NginxConfig();
       add(config);
-      onlyProblem(config, /the 'user' directive has no effect in a non-root container/, /remove it and set the image's uid\/gid instead/);
+      onlyProblem(config, new RegExp(`'user' is not allowed in ${where}`), /It is allowed in: main/, /\[directive-context\]/);
     });
 
     test.each(['80', '*:80', '[::]:80', '127.0.0.1:80'])('a listen %j added with addDirective', (arg) => {

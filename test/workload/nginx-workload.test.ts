@@ -220,7 +220,7 @@ describe('values that come from the image and the config', () => {
     const s = synth({ config: { servers: [{ name: 'www', port: 9090, healthPath: '/ready' }, { name: 'admin', port: 8081 }] } });
     expect(s.container.ports).toEqual([{ containerPort: 8081, name: 'http-8081' }, { containerPort: 9090, name: 'http-9090' }]);
     expect(s.container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 9090, scheme: 'HTTP' });
-    expect(s.service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090 }]);
+    expect(s.service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090 }, { name: 'http-8081', port: 8081, targetPort: 8081 }]);
   });
 
   test('a custom runtimeDir /run/nginx propagates to nginx.conf (pid and temp paths) and to the emptyDir mount', () => {
