@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as os from 'os';
+import { App } from 'cdk8s';
 import { validate } from 'dockerfile-utils';
+import { ScratchNginx } from '../src/composition/scratch-nginx';
 import { nginxTest } from './helpers/nginx-t';
-import { EXAMPLES, manifests, readTree, synthExample } from './helpers/synth';
+import { EXAMPLES, loadExample, manifests, readTree, synthExample } from './helpers/synth';
 import { PodSecurityChecker } from '../src/workload/pss';
 
 test('there are examples: the seed and a static site at least', () => {
@@ -42,6 +45,11 @@ describe.each(EXAMPLES)('example %s', (name) => {
     for (const f of Object.keys(tree).filter(x => /\/(nginx\.conf|conf\.d\/.*)$/.test(x))) {
       expect(tree[f]).toMatchSnapshot(f);
     }
+  });
+
+  test('the nginx config has no finding at all: no error, no warning', () => {
+    const example = loadExample(name).build(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'findings-')) })) as ScratchNginx;
+    expect(example.model.config.findings()).toEqual([]);
   });
 
   test('the Dockerfile has no problem for dockerfile-utils', () => {

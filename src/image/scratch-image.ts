@@ -57,6 +57,10 @@ export class ScratchImage extends Construct {
         const problems = this.image.validate();
         if (problems.length === 0) {
           writeBuildContext(this.contextPath, this.image.buildContext());
+          if (checksImage) {
+            // cdk8s has no warning channel: warnings go to stderr, errors fail the synth.
+            for (const w of this.image.config.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
+          }
         }
         return checksImage ? problems : [];
       },

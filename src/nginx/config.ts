@@ -5,6 +5,7 @@ import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkDirectiveShape, renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
+import { checkSecurity } from './checks';
 import { checkPlacement } from './placement';
 import { checkVariables } from './variables';
 
@@ -40,7 +41,14 @@ const SINGLE_DIRECTIVES = new Set([
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
 
 /** Log targets that are not files on the container's filesystem. */
-const STREAM_LOG_TARGETS = new Set(['off', 'stderr', '/dev/stdout', '/dev/stderr']);
+const STREAM_LOG_TARGETS = new Set(['/dev/stdout', '/dev/stderr', '/dev/null']);
+
+/** Whether a log directive's target is a stream, not a file (`stderr` and `memory:` are special for error_log only). */
+function isStreamLogTarget(directive: string, target: string): boolean {
+  if (STREAM_LOG_TARGETS.has(target) || target.startsWith('syslog:')) return true;
+  if (directive === 'access_log') return target === 'off';
+  return target === 'stderr' || target.startsWith('memory:');
+}
 
 /** One rendered configuration file, relative to the nginx configuration directory. */
 export interface ConfigFile {
@@ -373,10 +381,7 @@ export class NginxConfig {
     walkDirectives(this.effectiveTree(), d => {
       const target = d.args[0];
       if (WRITING_DIRECTIVES.has(d.name) && target !== undefined) {
-        if ((d.name === 'access_log' || d.name === 'error_log')
-          && (STREAM_LOG_TARGETS.has(target) || target.startsWith('syslog:') || target.startsWith('memory:'))) {
-          return;
-        }
+        if ((d.name === 'access_log' || d.name === 'error_log') && isStreamLogTarget(d.name, target)) return;
         found.push({ path: target, directive: d.name });
       }
       if (d.name === 'listen' && target?.startsWith('unix:')) {
@@ -404,7 +409,12 @@ export class NginxConfig {
    */
   public findings(): ConfigFinding[] {
     const tree = this.effectiveTree();
-    return [...checkPlacement(tree), ...checkVariables(tree)];
+    return [...checkPlacement(tree), ...checkVariables(tree), ...checkSecurity(tree)];
+  }
+
+  /** The warnings among `findings()`, as `where: message [check]` lines. */
+  public warnings(): string[] {
+    return this.findings().filter(f => f.severity === Severity.WARNING).map(f => `${f.where}: ${f.message} [${f.check}]`);
   }
 
   /** Problems with this configuration, each saying what is wrong and how to fix it. */

@@ -450,3 +450,33 @@ describe('validation at synth', () => {
       'move it under /dev/shm.');
   });
 });
+
+describe('agreement with the typed nginx features', () => {
+  test('a TLS server: its Secret mounted read-only where nginx reads the certificate, exposed on 443', () => {
+    const s = synth({ config: { servers: [{ name: 'web' }, { name: 'secure', port: 8443, tls: { secretName: 'secure-tls' } }] } });
+    expect(s.podSpec.volumes).toContainEqual({ name: 'tls-secure', secret: { secretName: 'secure-tls', defaultMode: 0o444 } });
+    expect(s.container.volumeMounts).toContainEqual({ name: 'tls-secure', mountPath: '/etc/nginx/tls/secure', readOnly: true });
+    expect(s.service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }]);
+    expect(s.container.ports.map((p: any) => p.containerPort)).toEqual([8080, 8443]);
+    expect(checkPodSecurityRestricted(s.deployment)).toEqual([]);
+  });
+
+  test('a TLS first server is probed over HTTPS', () => {
+    const s = synth({ config: { servers: [{ name: 'secure', port: 8443, tls: { secretName: 'secure-tls', certificateDir: '/etc/tls' } }] } });
+    for (const probe of [s.container.readinessProbe, s.container.livenessProbe, s.container.startupProbe]) {
+      expect(probe.httpGet).toMatchObject({ scheme: 'HTTPS', port: 8443, path: '/healthz' });
+    }
+    expect(s.container.volumeMounts).toContainEqual({ name: 'tls-secure', mountPath: '/etc/tls', readOnly: true });
+  });
+
+  test('a server servicePort wins', () => {
+    const s = synth({ config: { servers: [{ name: 'a', servicePort: 8000 }, { name: 'b', port: 8081, servicePort: 81 }] } });
+    expect(s.service.spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 8080 }, { name: 'http-8081', port: 81, targetPort: 8081 }]);
+  });
+
+  test('a probe path that the config does not serve fails at synth', () => {
+    const { chart, workload } = workloadInChart();
+    ApiObject.of(workload.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/httpGet/path', '/ready'));
+    expectSynthError(chart, /the probes ask for \/ready, but the first server has no 'location = \/ready' answering 200/);
+  });
+});
