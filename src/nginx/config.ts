@@ -6,6 +6,7 @@ import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkDirectiveShape, renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
 import { checkSecurity } from './checks';
+import { importNginxConfig, readConfigDirectory } from './import';
 import { checkPlacement } from './placement';
 import { checkVariables } from './variables';
 
@@ -164,6 +165,29 @@ export interface NginxConfigProps {
  * A plain class, not a construct: one value can be shared by many charts, stacks and images.
  */
 export class NginxConfig {
+  /**
+   * Imports existing configuration files: `nginx.conf` and the files it includes (paths relative to
+   * /etc/nginx, for example `conf.d/default.conf`). Typed settings are read where the library has them;
+   * the paths it owns (pid, temp paths, logs) move to the runtimeDir and stdout/stderr; every other
+   * directive is kept as an escape hatch. Change the result with the typed API and render it again.
+   *
+   * @param files the files, `nginx.conf` among them.
+   * @param props typed settings that win over the imported ones.
+   */
+  public static fromFiles(files: ConfigFile[], props: NginxConfigProps = {}): NginxConfig {
+    return importNginxConfig(files, props, p => new NginxConfig(p));
+  }
+
+  /**
+   * Imports `<dir>/nginx.conf` and every `*.conf` below `dir` (see `fromFiles`).
+   *
+   * @param dir a folder laid out like /etc/nginx.
+   * @param props typed settings that win over the imported ones.
+   */
+  public static fromDirectory(dir: string, props: NginxConfigProps = {}): NginxConfig {
+    return importNginxConfig(readConfigDirectory(dir), props, p => new NginxConfig(p));
+  }
+
   /** The writable directory (pid file, temp paths). */
   public readonly runtimeDir: string;
   /** `worker_processes`. */

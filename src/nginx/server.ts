@@ -255,9 +255,12 @@ export class NginxServer {
     return this;
   }
 
-  /** Escape hatch: adds any directive (simple or block) at the end of the `server` block. */
+  /**
+   * Escape hatch: adds any directive (simple or block) at the end of the `server` block. A `location`
+   * block joins the server's locations (so a `location /` replaces the default one).
+   */
   public addDirective(directive: Directive): NginxServer {
-    this.extra.push(directive);
+    (directive.name === 'location' && directive.block ? this.locations : this.extra).push(directive);
     return this;
   }
 

@@ -1,0 +1,168 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ConfigFile, NginxConfig, NginxConfigProps } from './config';
+import { Directive } from './directive';
+import { NginxServerOptions } from './server';
+import { NginxSyntaxError, parseNginx } from './parse';
+import { NGINX_CONF_DIR } from './paths';
+
+/**
+ * Directives the library sets itself: an imported value is replaced (pid and temp paths move to the
+ * runtimeDir, logs go to stdout/stderr) or mapped to a typed prop.
+ */
+const MANAGED_MAIN = new Set(['user', 'pid', 'worker_processes', 'error_log', 'load_module', 'daemon', 'master_process', 'lock_file']);
+const MANAGED_HTTP = new Set([
+  'default_type', 'sendfile', 'tcp_nopush', 'keepalive_timeout', 'server_tokens', 'absolute_redirect', 'access_log', 'error_log',
+  'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path',
+  'client_max_body_size', 'gzip', 'gzip_types', 'client_body_timeout', 'client_header_timeout', 'send_timeout',
+]);
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+}
+
+/** Replaces `include` directives by the directives of the files they name (mime.types is the image's own). */
+function inlineIncludes(tree: readonly Directive[], files: ReadonlyMap<string, string>, seen: readonly string[]): Directive[] {
+  const out: Directive[] = [];
+  for (const d of tree) {
+    if (d.name === 'include' && d.args.length === 1) {
+      const target = d.args[0];
+      const relative = target.startsWith(`${NGINX_CONF_DIR}/`) ? target.slice(NGINX_CONF_DIR.length + 1) : target;
+      if (relative === 'mime.types') continue;
+      if (relative.startsWith('/')) {
+        throw new Error(`include ${target} is outside ${NGINX_CONF_DIR}; pass the file with a path relative to ${NGINX_CONF_DIR}, or inline it.`);
+      }
+      const re = globToRegExp(relative);
+      const matched = [...files.keys()].filter(f => re.test(f)).sort();
+      if (matched.length === 0 && !relative.includes('*')) throw new Error(`include ${target}: no such file among the imported files.`);
+      for (const f of matched) {
+        if (seen.includes(f)) throw new Error(`include ${target} includes ${f} again (a cycle: ${[...seen, f].join(' -> ')}).`);
+        out.push(...inlineIncludes(parseNginx(files.get(f)!, f), files, [...seen, f]));
+      }
+      continue;
+    }
+    out.push(d.block ? Directive.withBlock(d.name, d.args, inlineIncludes(d.block, files, seen)) : d);
+  }
+  return out;
+}
+
+const SIMPLE_LISTEN = /^(?:(?:\*|[0-9.]+):)?([0-9]+)$/;
+const IPV6_LISTEN = /^\[::\]:([0-9]+)$/;
+
+/** A typed server from an imported `server` block; what has no typed prop stays as escape-hatch directives. */
+function importServer(block: readonly Directive[], index: number, config: NginxConfig): void {
+  const where = `server #${index + 1}`;
+  const listens = block.filter(d => d.name === 'listen');
+  let port = 80;
+  let defaultServer = false;
+  let ipv6 = false;
+  for (const l of listens) {
+    const [address, ...params] = l.args;
+    const extra = params.filter(p => p !== 'default_server' && p !== 'default');
+    if (extra.length > 0) {
+      throw new Error(`${where}: 'listen ${l.args.join(' ')}' has parameters (${extra.join(', ')}) the importer does not map; remove them and use the typed options (tls, http2) after importing.`);
+    }
+    const v6 = IPV6_LISTEN.exec(address ?? '');
+    const v4 = SIMPLE_LISTEN.exec(address ?? '');
+    if (v6) { ipv6 = true; port = Number(v6[1]); } else if (v4) { port = Number(v4[1]); } else {
+      throw new Error(`${where}: 'listen ${l.args.join(' ')}' is not a port the importer maps; use 'listen <port>'.`);
+    }
+    defaultServer ||= params.length > 0;
+  }
+  const names = block.find(d => d.name === 'server_name')?.args ?? ['localhost'];
+  const errorPage = block.find(d => d.name === 'error_page' && d.args.join(' ').startsWith('500 502 503 504 '));
+  const options: NginxServerOptions = {
+    name: serverFileName(names[0], index),
+    port: port < 1024 ? 8080 : port,
+    serverNames: names.filter(n => n !== ''),
+    defaultServer,
+    ipv6,
+    root: block.find(d => d.name === 'root')?.args[0],
+    index: block.find(d => d.name === 'index')?.args,
+    errorPage: errorPage?.args[4],
+    // An imported server keeps its own behaviour: no default caching, method or hidden-file rules added.
+    assetMaxAgeSeconds: 0,
+    allowedMethods: [],
+    denyHiddenFiles: false,
+  };
+  const server = config.addServer(options);
+  const typed = new Set(['listen', 'server_name', 'root', 'index']);
+  for (const d of block) {
+    if (typed.has(d.name) || d === errorPage) continue;
+    // The typed error page already has its internal location.
+    if (d.name === 'location' && d.args[0] === '=' && d.args[1] === server.errorPage) continue;
+    if ((d.name === 'access_log' || d.name === 'error_log') && d.args[0] !== 'off') continue;
+    server.addDirective(d);
+  }
+}
+
+function serverFileName(serverName: string | undefined, index: number): string {
+  const base = (serverName ?? '').toLowerCase().replace(/^[*.]+/, '').replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return base && base !== '_' ? `${String(index + 1).padStart(2, '0')}-${base}` : `${String(index + 1).padStart(2, '0')}-server`;
+}
+
+/**
+ * Builds an NginxConfig from existing files (`nginx.conf` and what it includes, relative to /etc/nginx).
+ * Typed settings are read where the library has them (worker_processes, worker_connections, error log
+ * level, dynamic modules, keepalive_timeout; each server's port, names, root, index, error page); paths
+ * the library owns (pid, temp paths, logs) move to the runtimeDir and stdout/stderr; everything else is
+ * kept unchanged as escape-hatch directives. A port below 1024 becomes 8080.
+ */
+export function importNginxConfig(files: readonly ConfigFile[], props: NginxConfigProps, create: (props: NginxConfigProps) => NginxConfig): NginxConfig {
+  const byPath = new Map(files.map(f => [f.path, f.content]));
+  const main = byPath.get('nginx.conf');
+  if (main === undefined) throw new Error("importing needs the main file as { path: 'nginx.conf', content }.");
+  let tree: Directive[];
+  try {
+    tree = inlineIncludes(parseNginx(main, 'nginx.conf'), byPath, ['nginx.conf']);
+  } catch (e) {
+    if (e instanceof NginxSyntaxError) throw new Error(`cannot import: ${e.message}`);
+    throw e;
+  }
+  const find = (list: readonly Directive[], name: string) => list.find(d => d.name === name);
+  const events = find(tree, 'events')?.block ?? [];
+  const http = find(tree, 'http')?.block ?? [];
+  const errorLog = find(tree, 'error_log');
+  const keepalive = find(http, 'keepalive_timeout')?.args[0];
+  const config = create({
+    workerProcesses: find(tree, 'worker_processes')?.args[0],
+    workerConnections: Number(find(events, 'worker_connections')?.args[0] ?? 1024),
+    errorLogLevel: errorLog?.args[1],
+    modules: tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`)),
+    keepaliveTimeoutSeconds: keepalive && /^[0-9]+s?$/.test(keepalive) ? parseInt(keepalive, 10) : undefined,
+    servers: [],
+    ...props,
+  });
+  for (const d of tree) {
+    if (MANAGED_MAIN.has(d.name) || d.name === 'events' || d.name === 'http') continue;
+    config.addMainDirective(d);
+  }
+  for (const d of events) {
+    if (d.name !== 'worker_connections') config.addEventsDirective(d);
+  }
+  let serverIndex = 0;
+  for (const d of http) {
+    if (d.name === 'server' && d.block) {
+      importServer(d.block, serverIndex++, config);
+    } else if (d.name === 'log_format' && d.args[0] === 'main') {
+      continue;
+    } else if (!MANAGED_HTTP.has(d.name)) {
+      config.addHttpDirective(d);
+    }
+  }
+  return config;
+}
+
+/** Reads every regular file below `dir` (relative paths), for `NginxConfig.fromDirectory`. */
+export function readConfigDirectory(dir: string): ConfigFile[] {
+  const out: ConfigFile[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile() && (r === 'nginx.conf' || r.endsWith('.conf'))) out.push({ path: r, content: fs.readFileSync(path.join(dir, r), 'utf8') });
+    }
+  };
+  walk('');
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+}

@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigFile, NginxConfig } from '../../src/nginx/config';
+import { Directive } from '../../src/nginx/directive';
+import { parseNginx, sameDirectives } from '../../src/nginx/parse';
+import { nginxTest } from '../helpers/nginx-t';
+
+const SEED = path.join(__dirname, 'fixtures/seed');
+const haveNginx = fs.existsSync('/usr/sbin/nginx');
+
+describe('importing the seed\'s nginx.conf and conf.d/default.conf (the article\'s files, verbatim)', () => {
+  const config = NginxConfig.fromDirectory(SEED);
+  const files = config.files();
+  const text = files.map(f => f.content).join('\n');
+
+  test('typed settings are read', () => {
+    expect(config.workerProcesses).toBe('auto');
+    expect(config.workerConnections).toBe(1024);
+    expect(config.errorLogLevel).toBe('warn');
+    expect(config.keepaliveTimeoutSeconds).toBe(65);
+    expect(config.servers).toHaveLength(1);
+    const s = config.servers[0];
+    expect([s.name, s.port, s.serverNames, s.errorPage]).toEqual(['01-localhost', 8080, ['localhost'], '/50x.html']);
+  });
+
+  test('what the library owns is replaced: no user, no log files, pid and temp paths in runtimeDir', () => {
+    expect(text).not.toMatch(/^\s*user /m);
+    expect(text).not.toContain('/var/log/nginx');
+    expect(text).toContain('error_log stderr warn;');
+    expect(text).toContain('access_log /dev/stdout main;');
+    expect(text.match(/client_body_temp_path/g)).toHaveLength(1);
+  });
+
+  test('the server keeps its own location and error page, once', () => {
+    const server = files.find(f => f.path === 'conf.d/01-localhost.conf')!.content;
+    expect(server.match(/location \/ \{/g)).toHaveLength(1);
+    expect(server).toContain('location / {\n        root /usr/share/nginx/html;\n        index index.html index.htm;\n    }');
+    expect(server.match(/location = \/50x.html/g)).toHaveLength(1);
+  });
+
+  test('it validates with no finding', () => {
+    expect(config.validate()).toEqual([]);
+    expect(config.findings()).toEqual([]);
+  });
+
+  (haveNginx ? test : test.skip)('nginx -t accepts the result as the runtime uid', () => {
+    const r = nginxTest(files);
+    expect(r.output).toBe('');
+    expect(r.ok).toBe(true);
+  });
+
+  test('the typed API changes it, and the change renders', () => {
+    const changed = NginxConfig.fromDirectory(SEED, { runtimeDir: '/run/nginx', gzip: false });
+    changed.addServer({ name: 'admin', port: 8081, serverNames: ['admin.example.com'] });
+    changed.servers[0].addLocation('/api', { directives: [Directive.of('return', '204')] });
+    const out = changed.files();
+    expect(out.map(f => f.path)).toEqual(['nginx.conf', 'conf.d/01-localhost.conf', 'conf.d/admin.conf']);
+    expect(out[0].content).toContain('pid /run/nginx/nginx.pid;');
+    expect(out[0].content).not.toContain('gzip on;');
+    expect(out[1].content).toContain('location /api {\n        return 204;\n    }');
+    expect(changed.validate()).toEqual([]);
+  });
+});
+
+describe('imports with includes, upstreams and maps', () => {
+  const files: ConfigFile[] = [
+    { path: 'nginx.conf', content: 'worker_processes 2;\nload_module modules/ngx_http_image_filter_module.so;\nevents { worker_connections 2048; multi_accept on; }\nhttp {\n  include mime.types;\n  map $http_upgrade $connection_upgrade { default upgrade; "" close; }\n  upstream api { server 127.0.0.1:9000; keepalive 8; }\n  include conf.d/*.conf;\n}\n' },
+    { path: 'conf.d/a.conf', content: 'server {\n  listen 80 default_server;\n  listen [::]:80 default_server;\n  server_name a.example.com;\n  include snippets/common.conf;\n  location /api/ { proxy_pass http://api; }\n}\n' },
+    { path: 'snippets/common.conf', content: 'location = /robots.txt { return 200 "User-agent: *\\nDisallow:\\n"; }\n' },
+  ];
+
+  test('includes are inlined (globs, nested), mime.types is the image\'s own', () => {
+    const config = NginxConfig.fromFiles(files);
+    const s = config.servers[0];
+    expect([s.port, s.defaultServer, s.ipv6, s.serverNames]).toEqual([8080, true, true, ['a.example.com']]);
+    const server = config.serverDirectives()[0];
+    expect(server.block!.some(d => d.name === 'location' && d.args.join(' ') === '= /robots.txt')).toBe(true);
+    expect(config.modules).toEqual(['/usr/lib/nginx/modules/ngx_http_image_filter_module.so']);
+    expect(config.workerProcesses).toBe('2');
+    expect(config.workerConnections).toBe(2048);
+    const main = parseNginx(config.files()[0].content);
+    const http = main.find(d => d.name === 'http')!.block!;
+    expect(http.some(d => d.name === 'map')).toBe(true);
+    expect(http.some(d => d.name === 'upstream')).toBe(true);
+    expect(main.find(d => d.name === 'events')!.block!.some(d => d.name === 'multi_accept')).toBe(true);
+    expect(http.filter(d => d.name === 'include').map(d => d.args[0])).toEqual(['/etc/nginx/mime.types', '/etc/nginx/conf.d/*.conf']);
+  });
+
+  test('the rendered files parse back to the model', () => {
+    const config = NginxConfig.fromFiles(files);
+    for (const [i, f] of config.files().entries()) {
+      const expected = i === 0 ? config.mainTree() : [config.serverDirectives()[i - 1]];
+      expect(sameDirectives(parseNginx(f.content), expected)).toBe(true);
+    }
+  });
+
+  test.each([
+    ['no nginx.conf', [{ path: 'x.conf', content: '' }], /needs the main file/],
+    ['a missing include', [{ path: 'nginx.conf', content: 'include other.conf;' }], /include other.conf: no such file/],
+    ['an include cycle', [{ path: 'nginx.conf', content: 'include a.conf;' }, { path: 'a.conf', content: 'include a.conf;' }], /a cycle: nginx.conf -> a.conf -> a.conf/],
+    ['an include outside /etc/nginx', [{ path: 'nginx.conf', content: 'include /opt/x.conf;' }], /outside \/etc\/nginx/],
+    ['a syntax error, with file and line', [{ path: 'nginx.conf', content: 'http {\n include conf.d/*.conf;\n}' }, { path: 'conf.d/b.conf', content: 'server {\n listen 8080\n}' }], /cannot import: conf.d\/b.conf:3: unexpected "}"/],
+    ['a listen with ssl', [{ path: 'nginx.conf', content: 'http { server { listen 443 ssl; } }' }], /has parameters \(ssl\) the importer does not map; remove them and use the typed options/],
+  ] as Array<[string, ConfigFile[], RegExp]>)('%s fails with a clear message', (_name, input, message) => {
+    expect(() => NginxConfig.fromFiles(input)).toThrow(message);
+  });
+});
