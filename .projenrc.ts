@@ -52,7 +52,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // The builder stage's shell script ships next to the compiled code that reads it.
 project.compileTask.exec('cp src/image/collect-rootfs.sh lib/image/collect-rootfs.sh');
 project.npmignore?.include('/lib/**/*.sh');
-project.npmignore?.exclude('/examples/', '/bench/', '/.work/', '/.ci/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.work/', '/.ci/', '/scripts/');
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
 

@@ -1,4 +1,7 @@
-export * from './nginx/directive';
+export { Directive } from './nginx/directive';
+export { NginxParser } from './nginx/parse';
+export * from './nginx/findings';
+export * from './nginx/features';
 export * from './nginx/server';
 export * from './nginx/config';
 export * from './image/nginx-image';

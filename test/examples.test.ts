@@ -4,6 +4,7 @@ import * as os from 'os';
 import { App } from 'cdk8s';
 import { validate } from 'dockerfile-utils';
 import { ScratchNginx } from '../src/composition/scratch-nginx';
+import { selfSignedCertificate } from './helpers/live-nginx';
 import { nginxTest } from './helpers/nginx-t';
 import { EXAMPLES, loadExample, manifests, readTree, synthExample } from './helpers/synth';
 import { PodSecurityChecker } from '../src/workload/pss';
@@ -71,7 +72,15 @@ describe.each(EXAMPLES)('example %s', (name) => {
     const deployment = manifests(outdir).find(o => o.kind === 'Deployment');
     const uid = deployment.spec.template.spec.securityContext.runAsUser;
     const gid = deployment.spec.template.spec.securityContext.runAsGroup;
-    const r = nginxTest(files, uid, gid);
+    // What the cluster provides: TLS Secrets at their mounts, Service names in DNS.
+    const model = (loadExample(name).build(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'model-')) })) as ScratchNginx).model.config;
+    for (const s of model.servers.filter(x => x.certificateDir)) {
+      const cert = selfSignedCertificate(s.serverNames[0]);
+      const dir = s.certificateDir!.replace(/^\/etc\/nginx\//, '');
+      files.push({ path: `${dir}/tls.crt`, content: cert.crt }, { path: `${dir}/tls.key`, content: cert.key });
+    }
+    const hosts = model.upstreams.flatMap(u => u.servers.map(x => x.replace(/:[0-9]+$/, '')));
+    const r = nginxTest(files, uid, gid, { hosts });
     expect(r.output).toBe('');
     expect(r.ok).toBe(true);
   });

@@ -139,3 +139,19 @@ export function sameDirectives(a: readonly Directive[], b: readonly Directive[])
     return d.block === undefined || sameDirectives(d.block, e.block!);
   });
 }
+
+/** Reads nginx configuration text into directive trees, with nginx's own lexing rules. */
+export class NginxParser {
+  /**
+   * Parses configuration text into a directive tree (comments dropped, `include` kept as a directive).
+   * Throws with the file name and line of the first syntax error.
+   *
+   * @param text configuration text.
+   * @param fileName name used in error messages.
+   */
+  public static parse(text: string, fileName: string = 'nginx.conf'): Directive[] {
+    return parseNginx(text, fileName);
+  }
+
+  private constructor() {}
+}

@@ -16,7 +16,7 @@ export const HOST_NGINX = '/usr/sbin/nginx';
  * them: in a private mount and network namespace, with the files bind-mounted at /etc/nginx (plus the
  * host's mime.types), a fresh tmpfs on /dev/shm, and stdout/stderr files owned by that uid.
  */
-export function nginxTest(files: ReadonlyArray<{ path: string; content: string }>, uid = 65532, gid = 65532): NginxTestResult {
+export function nginxTest(files: ReadonlyArray<{ path: string; content: string }>, uid = 65532, gid = 65532, options: { hosts?: string[] } = {}): NginxTestResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-'));
   try {
     const conf = path.join(dir, 'etc-nginx');
@@ -31,9 +31,12 @@ export function nginxTest(files: ReadonlyArray<{ path: string; content: string }
     fs.writeFileSync(out, '');
     fs.chownSync(out, uid, gid);
     const fd = fs.openSync(out, 'a');
-    const script = 'mount --bind "$1" /etc/nginx && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
+    // Host names (upstreams) resolve to 127.0.0.1, as the cluster's DNS would resolve them to Services.
+    const hosts = path.join(dir, 'hosts');
+    fs.writeFileSync(hosts, `127.0.0.1 localhost ${(options.hosts ?? []).join(' ')}\n::1 localhost\n`);
+    const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /etc/hosts && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
       + `exec setpriv --reuid ${uid} --regid ${gid} --clear-groups ${HOST_NGINX} -t -q -e stderr -c /etc/nginx/nginx.conf`;
-    const r = spawnSync('unshare', ['-m', '-n', 'sh', '-c', script, 'sh', conf], { stdio: ['ignore', fd, fd], timeout: 30_000 });
+    const r = spawnSync('unshare', ['-m', '-n', 'sh', '-c', script, 'sh', conf, hosts], { stdio: ['ignore', fd, fd], timeout: 30_000 });
     fs.closeSync(fd);
     const output = fs.readFileSync(out, 'utf8');
     return { ok: r.status === 0, status: r.status, output };

@@ -1,0 +1,1 @@
+document.getElementById('root').insertAdjacentHTML('beforeend', `<p>Route: ${location.pathname}</p>`);
