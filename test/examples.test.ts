@@ -1,12 +1,12 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { validate } from 'dockerfile-utils';
-import { ScratchNginx } from '../src/composition/scratch-nginx';
 import { selfSignedCertificate } from './helpers/live-nginx';
 import { nginxTest } from './helpers/nginx-t';
 import { EXAMPLES, loadExample, manifests, readTree, synthExample } from './helpers/synth';
+import { ScratchNginx } from '../src/composition/scratch-nginx';
 import { PodSecurityChecker } from '../src/workload/pss';
 
 test('there are examples: the seed and a static site at least', () => {

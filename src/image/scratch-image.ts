@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
+import { writeBuildContext } from './build-context';
 import { NginxImage } from './nginx-image';
 import { claimImageValidation } from './validation-owner';
-import { writeBuildContext } from './build-context';
 
 /** Properties of `ScratchImage`. */
 export interface ScratchImageProps {

@@ -1,13 +1,13 @@
+import { checkSecurity } from './checks';
 import { Directive, walkDirectives } from './directive';
 import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT, NginxUpstreamOptions, RateLimitOptions } from './features';
 import { ConfigFinding, Severity } from './findings';
+import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
+import { checkPlacement } from './placement';
 import { checkDirectiveShape, renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
-import { checkSecurity } from './checks';
-import { importNginxConfig, readConfigDirectory } from './import';
-import { checkPlacement } from './placement';
 import { checkVariables } from './variables';
 
 /** The seed's `main` access-log format. */

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ConfigFile, NginxConfig, NginxConfigProps } from './config';
 import { Directive } from './directive';
-import { NginxServerOptions } from './server';
 import { NginxSyntaxError, parseNginx } from './parse';
 import { NGINX_CONF_DIR } from './paths';
+import { NginxServerOptions } from './server';
 
 /**
  * Directives the library sets itself: an imported value is replaced (pid and temp paths move to the
@@ -108,7 +108,11 @@ function serverFileName(serverName: string | undefined, index: number): string {
  * the library owns (pid, temp paths, logs) move to the runtimeDir and stdout/stderr; everything else is
  * kept unchanged as escape-hatch directives. A port below 1024 becomes 8080.
  */
-export function importNginxConfig(files: readonly ConfigFile[], props: NginxConfigProps, create: (props: NginxConfigProps) => NginxConfig): NginxConfig {
+export function importNginxConfig(
+  files: readonly ConfigFile[],
+  props: NginxConfigProps,
+  create: (props: NginxConfigProps) => NginxConfig,
+): NginxConfig {
   const byPath = new Map(files.map(f => [f.path, f.content]));
   const main = byPath.get('nginx.conf');
   if (main === undefined) throw new Error("importing needs the main file as { path: 'nginx.conf', content }.");

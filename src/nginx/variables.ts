@@ -22,8 +22,7 @@ export function variableReferences(value: string): Array<{ name?: string; invali
       continue;
     }
     const m = /^[A-Za-z0-9_]+/.exec(value.slice(i + 1));
-    if (!m) refs.push({ invalidAt: i });
-    else { refs.push({ name: m[0] }); i += m[0].length; }
+    if (!m) {refs.push({ invalidAt: i });} else { refs.push({ name: m[0] }); i += m[0].length; }
   }
   return refs;
 }

@@ -4,8 +4,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkPodSecurityRestricted } from './pss';
 import { NginxImage } from '../image/nginx-image';
-import { NginxConfig } from '../nginx/config';
 import { claimImageValidation } from '../image/validation-owner';
+import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 
 /**

@@ -6,8 +6,8 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { ScratchNginx, ScratchNginxProps } from '../../src/composition/scratch-nginx';
 import { NginxImage } from '../../src/image/nginx-image';
 import { ScratchImage } from '../../src/image/scratch-image';
-import { Directive } from '../../src/nginx/directive';
 import { NginxConfig } from '../../src/nginx/config';
+import { Directive } from '../../src/nginx/directive';
 import { NginxWorkload } from '../../src/workload/nginx-workload';
 import { manifests, readTree } from '../helpers/synth';
 

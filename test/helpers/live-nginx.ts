@@ -15,7 +15,11 @@ export interface LiveNginx {
  * files, such as certificates), `html` at /usr/share/nginx/html, and a fresh tmpfs on /dev/shm. It shares
  * the host's network, so the test picks a free port for the config.
  */
-export async function startNginx(files: ReadonlyArray<{ path: string; content: string }>, html: Record<string, string>, port: number): Promise<LiveNginx> {
+export async function startNginx(
+  files: ReadonlyArray<{ path: string; content: string }>,
+  html: Record<string, string>,
+  port: number,
+): Promise<LiveNginx> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-nginx-'));
   const conf = path.join(dir, 'etc-nginx');
   const root = path.join(dir, 'html');

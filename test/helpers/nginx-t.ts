@@ -16,7 +16,12 @@ export const HOST_NGINX = '/usr/sbin/nginx';
  * them: in a private mount and network namespace, with the files bind-mounted at /etc/nginx (plus the
  * host's mime.types), a fresh tmpfs on /dev/shm, and stdout/stderr files owned by that uid.
  */
-export function nginxTest(files: ReadonlyArray<{ path: string; content: string }>, uid = 65532, gid = 65532, options: { hosts?: string[] } = {}): NginxTestResult {
+export function nginxTest(
+  files: ReadonlyArray<{ path: string; content: string }>,
+  uid = 65532,
+  gid = 65532,
+  options: { hosts?: string[] } = {},
+): NginxTestResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-'));
   try {
     const conf = path.join(dir, 'etc-nginx');

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
-import { AccessLogFormat, TlsProfile } from '../../src/nginx/features';
 import { NginxConfig } from '../../src/nginx/config';
-import { nginxTest } from '../helpers/nginx-t';
+import { AccessLogFormat, TlsProfile } from '../../src/nginx/features';
 import { LiveNginx, freePort, selfSignedCertificate, startNginx } from '../helpers/live-nginx';
+import { nginxTest } from '../helpers/nginx-t';
 
 /**
  * The typed features, each served by Debian's real nginx as uid 65532 on a private /dev/shm: the
@@ -16,7 +16,9 @@ const describeLive = haveNginx ? describe : describe.skip;
 
 interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
 
-function request(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
+interface RequestOptions { method?: string; headers?: Record<string, string>; body?: string | Buffer }
+
+function request(port: number, path: string, options: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, res => {
       const chunks: Buffer[] = [];
@@ -160,7 +162,8 @@ describeLive('a server with the typed features, run by nginx', () => {
   });
 
   test('TLS (Mozilla intermediate): TLS 1.2+ only, HSTS, the certificate from the mounted folder', async () => {
-    const get = (opts: https.RequestOptions) => new Promise<{ status: number; headers: http.IncomingHttpHeaders; protocol: string | null }>((resolve, reject) => {
+    type TlsReply = { status: number; headers: http.IncomingHttpHeaders; protocol: string | null };
+    const get = (opts: https.RequestOptions) => new Promise<TlsReply>((resolve, reject) => {
       const req = https.get({ host: '127.0.0.1', port: tlsPort, path: '/', servername: 'secure.test', ca: cert.crt, headers: { host: 'secure.test' }, ...opts }, res => {
         const protocol = (res.socket as import('tls').TLSSocket).getProtocol();
         res.resume();

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as fc from 'fast-check';
-import { Directive } from '../../src/nginx/directive';
 import { NginxConfig } from '../../src/nginx/config';
+import { Directive } from '../../src/nginx/directive';
 import { parseNginx, sameDirectives } from '../../src/nginx/parse';
 import { HOST_NGINX, nginxTest } from '../helpers/nginx-t';
 

@@ -1,5 +1,5 @@
-import { Directive } from '../../src/nginx/directive';
 import { NginxConfig } from '../../src/nginx/config';
+import { Directive } from '../../src/nginx/directive';
 import { NginxSyntaxError, parseNginx, sameDirectives } from '../../src/nginx/parse';
 import { renderArgument, renderDirectives } from '../../src/nginx/render';
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Directive } from '../../src/nginx/directive';
 import { NginxConfig } from '../../src/nginx/config';
+import { Directive } from '../../src/nginx/directive';
 import { checkVariables, variableReferences } from '../../src/nginx/variables';
 
 const tree = (...ds: Directive[]) => [Directive.withBlock('http', [], [Directive.withBlock('server', [], ds)])];
