@@ -1,4 +1,4 @@
-import { Directive } from './directive';
+import { Directive, KEY_VALUE_BLOCKS } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
 
 /**
@@ -10,7 +10,6 @@ import { ConfigFinding, Severity, describeWhere } from './findings';
  */
 
 /** Blocks whose entries are data (`key value;`), not directives: never checked as directives. */
-const KEY_VALUE_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
 
 /** Directives that name an upstream address. */
 const PASS_DIRECTIVES = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']);

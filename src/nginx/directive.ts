@@ -47,6 +47,12 @@ export class Directive {
   }
 }
 
+/**
+ * Blocks whose entries are `key value;` data, not directives (the keys may be regexes or any text):
+ * map, geo, types, split_clients, charset_map, match (upstream health checks) and num_map.
+ */
+export const KEY_VALUE_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match', 'num_map']);
+
 /** Calls `visit` for every directive of the tree, depth first, with its parent chain. */
 export function walkDirectives(
   directives: readonly Directive[],

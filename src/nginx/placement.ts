@@ -1,4 +1,4 @@
-import { Directive } from './directive';
+import { Directive, KEY_VALUE_BLOCKS } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
 import { NGINX_DIRECTIVES, NGINX_REFERENCE_VERSION } from './reference-data';
 
@@ -28,9 +28,7 @@ export interface NginxDirectiveForm {
  * not checked. `match` (ngx_http_upstream_hc_module) holds conditions the reference does not list as directives;
  * `num_map` is the numeric `map`.
  */
-export const KEY_VALUE_BLOCKS: ReadonlySet<string> = new Set([
-  'map', 'geo', 'types', 'split_clients', 'charset_map', 'match', 'num_map',
-]);
+export { KEY_VALUE_BLOCKS };
 
 /** Blocks whose contents are a context of the same name. */
 const SAME_NAME_CONTEXTS = new Set([

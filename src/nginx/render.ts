@@ -1,9 +1,7 @@
-import { Directive } from './directive';
+import { Directive, KEY_VALUE_BLOCKS } from './directive';
 
 const NEEDS_QUOTES = /[\s;{}#"'\\]/;
 const DIRECTIVE_NAME = /^[a-z_][a-z0-9_]*$/;
-/** Blocks whose entries are `key value;` pairs with arbitrary keys, not directives. */
-const KEY_VALUE_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match', 'num_map']);
 
 /**
  * Renders one raw argument the way nginx's lexer reads it back unchanged.

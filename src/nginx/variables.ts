@@ -1,10 +1,8 @@
-import { Directive, walkDirectives } from './directive';
+import { Directive, KEY_VALUE_BLOCKS, walkDirectives } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
 import { NGINX_VARIABLES, NGINX_VARIABLE_PREFIXES } from './reference-variables';
 
 const KNOWN = new Set(NGINX_VARIABLES);
-/** Blocks whose entries are data (keys may be regexes), not directives. */
-const DATA_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match', 'num_map']);
 const NAMED_CAPTURE = /\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/g;
 const REGEX_OPERATORS = new Set(['~', '~*', '!~', '!~*']);
 
@@ -54,7 +52,7 @@ function definedVariables(tree: readonly Directive[]): Set<string> {
     for (const m of regex.matchAll(NAMED_CAPTURE)) defined.add(m[1] ?? m[2]);
   };
   walkDirectives(tree, (d, parents) => {
-    if (parents.some(p => DATA_BLOCKS.has(p.name))) return;
+    if (parents.some(p => KEY_VALUE_BLOCKS.has(p.name))) return;
     if (d.name === 'set' || d.name === 'perl_set' || d.name === 'js_set') define(d.args[0]);
     if (d.name === 'map' || d.name === 'split_clients') define(d.args[1]);
     if (d.name === 'geo') define(d.args[d.args.length - 1]);
@@ -78,7 +76,7 @@ export function checkVariables(tree: readonly Directive[]): ConfigFinding[] {
   const defined = definedVariables(tree);
   const findings: ConfigFinding[] = [];
   walkDirectives(tree, (d, parents) => {
-    if (parents.some(p => DATA_BLOCKS.has(p.name))) return;
+    if (parents.some(p => KEY_VALUE_BLOCKS.has(p.name))) return;
     const literal = literalArgs(d);
     d.args.forEach((arg, i) => {
       if (literal.has(i)) return;
