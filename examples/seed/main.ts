@@ -5,6 +5,7 @@
 // the library closure computed with ldd at build time instead of a hand-kept list.
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { NginxConfig, ScratchNginx } from '../../src';
 
 /** Options the tests use to build the example against a local base image. */
@@ -20,6 +21,8 @@ export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
     tag: '1.0.0',
     baseImage: options.baseImage,
     htmlDir: path.join(__dirname, 'html'),
+    // Built and run locally (buildah, podman kube play), never pushed: use the local copy.
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
   });
 }
 

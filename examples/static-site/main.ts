@@ -2,6 +2,7 @@
 // an immutable, content-named ConfigMap, so a config change rolls the pods without rebuilding the image.
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { ConfigDelivery, Directive, LocationModifier, NginxConfig, ScratchNginx } from '../../src';
 
 /** Options the tests use to build the example against a local base image. */
@@ -28,6 +29,8 @@ export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
     tag: '2026.11.27',
     baseImage: options.baseImage,
     htmlDir: path.join(__dirname, 'html'),
+    // Built and run locally (buildah, podman kube play), never pushed: use the local copy.
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
     replicas: 3,
     configDelivery: ConfigDelivery.CONFIG_MAP,
   });

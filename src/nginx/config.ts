@@ -34,7 +34,7 @@ const WRITING_DIRECTIVES = new Set([
 
 /** Directives the library sets that nginx accepts only once per block. */
 const SINGLE_DIRECTIVES = new Set([
-  'pid', 'worker_processes', 'worker_connections', 'sendfile', 'keepalive_timeout', 'server_tokens',
+  'pid', 'worker_processes', 'worker_connections', 'worker_shutdown_timeout', 'sendfile', 'keepalive_timeout', 'server_tokens',
   'absolute_redirect', 'default_type', 'root', 'gzip', 'gzip_types', 'client_max_body_size', 'client_body_timeout',
   'client_header_timeout', 'send_timeout', 'limit_req_status', 'tcp_nopush', ...TEMP_PATHS.map(([d]) => d),
 ]);
@@ -90,6 +90,12 @@ export interface NginxConfigProps {
    * @default 65
    */
   readonly keepaliveTimeoutSeconds?: number;
+  /**
+   * Seconds a graceful stop (SIGQUIT) waits for open requests (`worker_shutdown_timeout`); the pod's
+   * terminationGracePeriodSeconds is this plus 10.
+   * @default 20
+   */
+  readonly workerShutdownTimeoutSeconds?: number;
   /**
    * Level of the error log (to stderr): debug, info, notice, warn, error, crit, alert or emerg.
    * `notice` also logs start-up and the signal of each shutdown.
@@ -196,6 +202,8 @@ export class NginxConfig {
   public readonly workerConnections: number;
   /** `keepalive_timeout` in seconds. */
   public readonly keepaliveTimeoutSeconds: number;
+  /** `worker_shutdown_timeout` in seconds. */
+  public readonly workerShutdownTimeoutSeconds: number;
   /** Level of the error log. */
   public readonly errorLogLevel: string;
   /** Whether access logging is on. */
@@ -229,6 +237,7 @@ export class NginxConfig {
     this.workerProcesses = props.workerProcesses ?? 'auto';
     this.workerConnections = props.workerConnections ?? 1024;
     this.keepaliveTimeoutSeconds = props.keepaliveTimeoutSeconds ?? 65;
+    this.workerShutdownTimeoutSeconds = props.workerShutdownTimeoutSeconds ?? 20;
     this.errorLogLevel = props.errorLogLevel ?? 'warn';
     this.accessLog = props.accessLog ?? true;
     this.modules = [...(props.modules ?? [])];
@@ -314,6 +323,7 @@ export class NginxConfig {
       Directive.of('worker_processes', this.workerProcesses),
       Directive.of('pid', p('nginx.pid')),
       Directive.of('error_log', 'stderr', this.errorLogLevel),
+      Directive.of('worker_shutdown_timeout', `${this.workerShutdownTimeoutSeconds}s`),
       ...this.mainExtra,
       Directive.withBlock('events', [], [
         Directive.of('worker_connections', String(this.workerConnections)),
@@ -492,6 +502,9 @@ export class NginxConfig {
     }
     if (!ERROR_LOG_LEVELS.includes(this.errorLogLevel)) {
       problems.push(`errorLogLevel ${JSON.stringify(this.errorLogLevel)} is not an nginx log level; use one of ${ERROR_LOG_LEVELS.join(', ')}.`);
+    }
+    if (!Number.isInteger(this.workerShutdownTimeoutSeconds) || this.workerShutdownTimeoutSeconds < 1) {
+      problems.push(`workerShutdownTimeoutSeconds ${this.workerShutdownTimeoutSeconds} must be a whole number of seconds >= 1, such as 20.`);
     }
     if (!Number.isInteger(this.keepaliveTimeoutSeconds) || this.keepaliveTimeoutSeconds < 0) {
       problems.push(`keepaliveTimeoutSeconds ${this.keepaliveTimeoutSeconds} must be a whole number of seconds >= 0.`);

@@ -10,7 +10,7 @@ import { NginxServerOptions } from './server';
  * Directives the library sets itself: an imported value is replaced (pid and temp paths move to the
  * runtimeDir, logs go to stdout/stderr) or mapped to a typed prop.
  */
-const MANAGED_MAIN = new Set(['user', 'pid', 'worker_processes', 'error_log', 'load_module', 'daemon', 'master_process', 'lock_file']);
+const MANAGED_MAIN = new Set(['user', 'pid', 'worker_processes', 'worker_shutdown_timeout', 'error_log', 'load_module', 'daemon', 'master_process', 'lock_file']);
 const MANAGED_HTTP = new Set([
   'default_type', 'sendfile', 'tcp_nopush', 'keepalive_timeout', 'server_tokens', 'absolute_redirect', 'access_log', 'error_log',
   'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path',
@@ -44,6 +44,12 @@ function inlineIncludes(tree: readonly Directive[], files: ReadonlyMap<string, s
     out.push(d.block ? Directive.withBlock(d.name, d.args, inlineIncludes(d.block, files, seen)) : d);
   }
   return out;
+}
+
+/** Whole seconds of an nginx time like `20`, `20s` or `1m`; undefined for anything else. */
+function seconds(value: string | undefined): number | undefined {
+  const m = value === undefined ? null : /^([0-9]+)(s|m)?$/.exec(value);
+  return m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : undefined;
 }
 
 const SIMPLE_LISTEN = /^(?:(?:\*|[0-9.]+):)?([0-9]+)$/;
@@ -133,7 +139,8 @@ export function importNginxConfig(
     workerConnections: Number(find(events, 'worker_connections')?.args[0] ?? 1024),
     errorLogLevel: errorLog?.args[1],
     modules: tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`)),
-    keepaliveTimeoutSeconds: keepalive && /^[0-9]+s?$/.test(keepalive) ? parseInt(keepalive, 10) : undefined,
+    keepaliveTimeoutSeconds: seconds(keepalive),
+    workerShutdownTimeoutSeconds: seconds(find(tree, 'worker_shutdown_timeout')?.args[0]),
     servers: [],
     ...props,
   });

@@ -27,6 +27,37 @@ function servicePorts(config: NginxConfig, defaultPort: number): kplus.ServicePo
   return out;
 }
 
+/** Ports of the config's upstream servers, for egress. */
+function upstreamPorts(config: NginxConfig): number[] {
+  const ports = new Set<number>();
+  for (const u of config.upstreams) for (const s of u.servers) ports.add(Number(s.split(':').pop()));
+  return [...ports].filter(p => Number.isInteger(p)).sort((a, b) => a - b);
+}
+
+/** Default deny both ways; ingress on the server ports from the peers; egress to DNS and upstream ports. */
+function networkPolicySpec(selector: { [k: string]: string }, ports: number[], egressPorts: number[], peers?: NetworkPolicyPeer[]): any {
+  const from = (peers ?? []).map(p => {
+    if (p.cidr !== undefined) return { ipBlock: { cidr: p.cidr } };
+    return {
+      ...(p.podLabels ? { podSelector: { matchLabels: p.podLabels } } : {}),
+      ...(p.namespaceLabels ? { namespaceSelector: { matchLabels: p.namespaceLabels } } : {}),
+    };
+  });
+  const tcp = (port: number) => ({ protocol: 'TCP', port });
+  return {
+    podSelector: { matchLabels: selector },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [{ ...(from.length > 0 ? { from } : {}), ports: ports.map(tcp) }],
+    egress: [
+      {
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      ...(egressPorts.length > 0 ? [{ ports: egressPorts.map(tcp) }] : []),
+    ],
+  };
+}
+
 /** Where the ConfigMap's nginx.conf is mounted with `ConfigDelivery.CONFIG_MAP`. */
 const CONFIG_MAP_DIR = `${NGINX_CONF_DIR}/configmap`;
 
@@ -61,8 +92,10 @@ export interface NginxWorkloadOptions {
    */
   readonly servicePort?: number;
   /**
-   * When the kubelet pulls the image.
-   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT (the tag is pinned, so a cached copy is the same image)
+   * When the kubelet pulls the image. `Always` re-checks the registry on every start (kube-score, Polaris),
+   * so a node never runs a stale or tampered cached copy of a tag; with a digest it only costs a manifest
+   * request. Use `IF_NOT_PRESENT` for an image that exists only locally (and opt out of the control).
+   * @default kplus.ImagePullPolicy.ALWAYS
    */
   readonly imagePullPolicy?: kplus.ImagePullPolicy;
   /**
@@ -76,6 +109,62 @@ export interface NginxWorkloadOptions {
    * @default 64
    */
   readonly runtimeVolumeMebibytes?: number;
+  /**
+   * Ephemeral-storage request of the nginx container in MiB (its logs; the root filesystem is read-only).
+   * @default 16
+   */
+  readonly ephemeralStorageRequestMebibytes?: number;
+  /**
+   * Ephemeral-storage limit of the nginx container in MiB.
+   * @default 128
+   */
+  readonly ephemeralStorageLimitMebibytes?: number;
+  /**
+   * Who may connect to the server ports (NetworkPolicy ingress peers). Everything else is denied, in and out;
+   * egress is open only to DNS and to the ports of the config's upstreams.
+   * @default - any source, on the server ports only
+   */
+  readonly ingressPeers?: NetworkPolicyPeer[];
+  /**
+   * Create a PodDisruptionBudget (maxUnavailable 1) and spread the pods across nodes.
+   * @default true
+   */
+  readonly highAvailability?: boolean;
+  /**
+   * Scale with a HorizontalPodAutoscaler on CPU use; `replicas` becomes its minimum.
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: AutoscalingOptions;
+}
+
+/** A source allowed to reach nginx: pods by labels (optionally in namespaces by labels), or an address block. */
+export interface NetworkPolicyPeer {
+  /**
+   * Pods with these labels.
+   * @default - any pod (when namespaceLabels is set) or not a pod peer
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Namespaces with these labels (with podLabels: those pods in those namespaces).
+   * @default - the workload's own namespace (when podLabels is set)
+   */
+  readonly namespaceLabels?: { [key: string]: string };
+  /**
+   * An address block in CIDR notation, for example an ingress controller's or load balancer's range.
+   * @default - not an address peer
+   */
+  readonly cidr?: string;
+}
+
+/** HorizontalPodAutoscaler settings. */
+export interface AutoscalingOptions {
+  /** Most pods. */
+  readonly maxReplicas: number;
+  /**
+   * Average CPU use, in percent of the request, that the autoscaler keeps.
+   * @default 70
+   */
+  readonly cpuUtilizationPercent?: number;
 }
 
 /** Properties of `NginxWorkload`. */
@@ -102,6 +191,14 @@ export class NginxWorkload extends Construct {
   public readonly serversConfigMap?: kplus.ConfigMap;
   /** The image model this workload runs. */
   public readonly image: NginxImage;
+  /** The workload's own ServiceAccount (no API token). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The NetworkPolicy: default deny, ingress on the server ports, egress to DNS and the upstreams. */
+  public readonly networkPolicy: ApiObject;
+  /** The PodDisruptionBudget, with `highAvailability`. */
+  public readonly podDisruptionBudget?: ApiObject;
+  /** The HorizontalPodAutoscaler, with `autoscaling`. */
+  public readonly autoscaler?: ApiObject;
 
   constructor(scope: Construct, id: string, props: NginxWorkloadProps) {
     super(scope, id);
@@ -117,6 +214,14 @@ export class NginxWorkload extends Construct {
     if (!Number.isInteger(servicePort) || servicePort < 1 || servicePort > 65535) problems.push(`servicePort ${servicePort} must be a whole number from 1 to 65535, such as 80.`);
     if (!Number.isInteger(volumeMebibytes) || volumeMebibytes < 1) problems.push(`runtimeVolumeMebibytes ${volumeMebibytes} must be a whole number of MiB >= 1, such as 64.`);
 
+    const ephemeralRequest = props.ephemeralStorageRequestMebibytes ?? 16;
+    const ephemeralLimit = props.ephemeralStorageLimitMebibytes ?? 128;
+    if (!Number.isInteger(ephemeralRequest) || ephemeralRequest < 1 || !Number.isInteger(ephemeralLimit) || ephemeralLimit < ephemeralRequest) {
+      problems.push(`ephemeral storage ${ephemeralRequest}Mi/${ephemeralLimit}Mi must be whole MiB with 1 <= request <= limit, such as 16 and 128.`);
+    }
+    if (props.autoscaling && (!Number.isInteger(props.autoscaling.maxReplicas) || props.autoscaling.maxReplicas < replicas)) {
+      problems.push(`autoscaling.maxReplicas ${props.autoscaling.maxReplicas} must be a whole number >= replicas (${replicas}).`);
+    }
     const ports = config.listenPorts();
     const primary = config.servers[0];
     const primaryPort = primary?.port ?? 8080;
@@ -153,9 +258,16 @@ export class NginxWorkload extends Construct {
       command = image.command(`${CONFIG_MAP_DIR}/nginx.conf`);
     }
 
+    // A dedicated identity with no API token: nginx never talks to the Kubernetes API.
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { automountToken: false });
+
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       replicas,
+      serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
+      // nginx stops accepting on SIGQUIT and finishes requests for up to worker_shutdown_timeout; the
+      // kubelet waits a little longer before SIGKILL.
+      terminationGracePeriod: Duration.seconds(config.workerShutdownTimeoutSeconds + 10),
       securityContext: {
         ensureNonRoot: true,
         user: image.uid,
@@ -165,7 +277,7 @@ export class NginxWorkload extends Construct {
         name: 'nginx',
         image: image.imageReference,
         command,
-        imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
         ports: (ports.length > 0 ? ports : [primaryPort]).map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
         securityContext: {
           ensureNonRoot: true,
@@ -181,7 +293,9 @@ export class NginxWorkload extends Construct {
         },
         startup: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
         readiness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
-        liveness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+        // Liveness asks less than readiness: is nginx accepting connections at all. A slow page makes the pod
+        // unready (no traffic), not killed.
+        liveness: kplus.Probe.fromTcpSocket({ port: primaryPort, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
         volumeMounts: mounts,
       }],
     });
@@ -191,7 +305,39 @@ export class NginxWorkload extends Construct {
     deploymentObject.addJsonPatch(
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }),
+      // Size rounds ephemeral storage to whole GiB: write MiB directly.
+      JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage', `${ephemeralRequest}Mi`),
+      JsonPatch.add('/spec/template/spec/containers/0/resources/limits/ephemeral-storage', `${ephemeralLimit}Mi`),
     );
+    const selector = this.deployment.matchLabels;
+    if (props.highAvailability ?? true) {
+      deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+      ]));
+      this.podDisruptionBudget = new ApiObject(this, 'DisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      });
+    }
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      spec: networkPolicySpec(selector, ports.length > 0 ? ports : [primaryPort], upstreamPorts(config), props.ingressPeers),
+    });
+    if (props.autoscaling) {
+      this.autoscaler = new ApiObject(this, 'Autoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+          minReplicas: replicas,
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilizationPercent ?? 70 } } }],
+        },
+      });
+    }
 
     this.service = this.deployment.exposeViaService({
       serviceType: kplus.ServiceType.CLUSTER_IP,

@@ -53,9 +53,10 @@ describe('one model, three outputs that agree', () => {
     const deployment = out.objects.find(o => o.kind === 'Deployment');
     const c = deployment.spec.template.spec.containers[0];
     expect(c.ports.map((p: any) => p.containerPort)).toEqual([9000, 9001]);
-    for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
+    for (const probe of [c.readinessProbe, c.startupProbe]) {
       expect(probe.httpGet).toMatchObject({ port: 9000, path: '/livez' });
     }
+    expect(c.livenessProbe.tcpSocket).toEqual({ port: 9000 });
     expect(out.tree['images/site/conf.d/main.conf']).toContain('location = /livez {');
     const service = out.objects.find(o => o.kind === 'Service');
     expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9000 }, { name: 'http-9001', port: 9001, targetPort: 9001 }]);

@@ -41,6 +41,7 @@ const EXPECTED_DEFAULT_NGINX_CONF = HEADER + [
   'worker_processes auto;',
   'pid /dev/shm/nginx.pid;',
   'error_log stderr warn;',
+  'worker_shutdown_timeout 20s;',
   'events {',
   '    worker_connections 1024;',
   '}',

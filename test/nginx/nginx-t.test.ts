@@ -38,7 +38,7 @@ describeNginx('nginx -t (Debian nginx, as the runtime uid, private /dev/shm)', (
         { name: 'www', port: 8081, serverNames: ['www.example.com', '*.example.org'], healthPath: '/ready', errorPage: '/oops.html' },
       ],
     });
-    config.addMainDirective(Directive.of('worker_shutdown_timeout', '10s'));
+    config.addMainDirective(Directive.of('worker_rlimit_nofile', '4096'));
     config.addEventsDirective(Directive.of('multi_accept', 'on'));
     config.addHttpDirective(Directive.of('map_hash_bucket_size', '128'));
     config.addHttpDirective(Directive.withBlock('map', ['$http_upgrade', '$connection_upgrade'], [

@@ -92,8 +92,8 @@ describe('defaults', () => {
     s = synth();
   });
 
-  test('the chart holds exactly a Deployment and a Service (ConfigDelivery.BAKED: no ConfigMap)', () => {
-    expect(s.manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Service']);
+  test('the chart holds the Deployment, Service, ServiceAccount, NetworkPolicy and PodDisruptionBudget (BAKED: no ConfigMap)', () => {
+    expect(s.manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
     expect(s.workload.configMap).toBeUndefined();
   });
 
@@ -143,8 +143,8 @@ describe('defaults', () => {
     });
   });
 
-  test('@default imagePullPolicy IfNotPresent', () => {
-    expect(s.container.imagePullPolicy).toBe('IfNotPresent');
+  test('@default imagePullPolicy Always', () => {
+    expect(s.container.imagePullPolicy).toBe('Always');
   });
 
   test('@default servicePort 80: a ClusterIP Service from port 80 to the container port 8080', () => {
@@ -176,13 +176,16 @@ describe('defaults', () => {
   test.each([
     ['startupProbe', 1, 30],
     ['readinessProbe', 5, 2],
-    ['livenessProbe', 10, 3],
   ])('%s is an httpGet on the config health path and port', (probe, periodSeconds, failureThreshold) => {
     expect(s.container[probe]).toEqual({
       httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' },
       periodSeconds,
       failureThreshold,
     });
+  });
+
+  test('livenessProbe is a TCP check of the port: it differs from readiness, so a slow page is not a restart', () => {
+    expect(s.container.livenessProbe).toEqual({ tcpSocket: { port: 8080 }, periodSeconds: 10, failureThreshold: 3 });
   });
 
   test('the image reference is repository:tag', () => {
@@ -210,9 +213,10 @@ describe('values that come from the image and the config', () => {
   test('port 9090 and healthPath /ready propagate to the container port, all probes and the Service targetPort', () => {
     const s = synth({ config: { servers: [{ name: 'default', port: 9090, healthPath: '/ready' }] } });
     expect(s.container.ports).toEqual([{ containerPort: 9090, name: 'http' }]);
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    for (const probe of ['startupProbe', 'readinessProbe']) {
       expect(s.container[probe].httpGet).toEqual({ path: '/ready', port: 9090, scheme: 'HTTP' });
     }
+    expect(s.container.livenessProbe.tcpSocket).toEqual({ port: 9090 });
     expect(s.service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090 }]);
   });
 
@@ -289,7 +293,7 @@ describe('ConfigDelivery.CONFIG_MAP', () => {
 
   test('produces two immutable ConfigMaps (nginx.conf; conf.d), exposed as workload.configMap and serversConfigMap', () => {
     const s = build();
-    expect(s.manifests.map(m => m.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'Deployment', 'Service']);
+    expect(s.manifests.map(m => m.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
     for (const cm of [s.configMap, s.serversConfigMap]) {
       expect(cm.immutable).toBe(true);
       expect(cm.metadata.name).toMatch(/^test-web-[a-z0-9-]*-[0-9a-f]{10}$/);
@@ -463,9 +467,10 @@ describe('agreement with the typed nginx features', () => {
 
   test('a TLS first server is probed over HTTPS', () => {
     const s = synth({ config: { servers: [{ name: 'secure', port: 8443, tls: { secretName: 'secure-tls', certificateDir: '/etc/tls' } }] } });
-    for (const probe of [s.container.readinessProbe, s.container.livenessProbe, s.container.startupProbe]) {
+    for (const probe of [s.container.readinessProbe, s.container.startupProbe]) {
       expect(probe.httpGet).toMatchObject({ scheme: 'HTTPS', port: 8443, path: '/healthz' });
     }
+    expect(s.container.livenessProbe.tcpSocket).toEqual({ port: 8443 });
     expect(s.container.volumeMounts).toContainEqual({ name: 'tls-secure', mountPath: '/etc/tls', readOnly: true });
   });
 
