@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Duration, JsonPatch, Names, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkPodSecurityRestricted } from './pss';
@@ -135,6 +135,13 @@ export interface NginxWorkloadOptions {
    * @default - a fixed number of replicas
    */
   readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Create the chart's namespace with Pod Security Admission labels (enforce, audit and warn = restricted,
+   * version v1.27), so the API server itself refuses any pod that is not "restricted". The chart must have a
+   * namespace.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
 }
 
 /** A source allowed to reach nginx: pods by labels (optionally in namespaces by labels), or an address block. */
@@ -199,6 +206,8 @@ export class NginxWorkload extends Construct {
   public readonly podDisruptionBudget?: ApiObject;
   /** The HorizontalPodAutoscaler, with `autoscaling`. */
   public readonly autoscaler?: ApiObject;
+  /** The Namespace with Pod Security Admission labels, with `createNamespace`. */
+  public readonly namespace?: ApiObject;
 
   constructor(scope: Construct, id: string, props: NginxWorkloadProps) {
     super(scope, id);
@@ -305,9 +314,10 @@ export class NginxWorkload extends Construct {
     deploymentObject.addJsonPatch(
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }),
-      // Size rounds ephemeral storage to whole GiB: write MiB directly.
-      JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage', `${ephemeralRequest}Mi`),
-      JsonPatch.add('/spec/template/spec/containers/0/resources/limits/ephemeral-storage', `${ephemeralLimit}Mi`),
+      // cdk8s-plus-27 only takes whole GiB of ephemeral storage: write MiB with a patch. The generated
+      // KubeDeployment maps each resource quantity through `.value` after patching, so the patch gives one.
+      JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage', { value: `${ephemeralRequest}Mi` }),
+      JsonPatch.add('/spec/template/spec/containers/0/resources/limits/ephemeral-storage', { value: `${ephemeralLimit}Mi` }),
     );
     const selector = this.deployment.matchLabels;
     if (props.highAvailability ?? true) {
@@ -326,6 +336,21 @@ export class NginxWorkload extends Construct {
       kind: 'NetworkPolicy',
       spec: networkPolicySpec(selector, ports.length > 0 ? ports : [primaryPort], upstreamPorts(config), props.ingressPeers),
     });
+    if (props.createNamespace) {
+      const namespace = Chart.of(this).namespace;
+      if (namespace === undefined) {
+        problems.push("createNamespace needs a namespace: give the chart one (new Chart(app, 'site', { namespace: 'web' })).");
+      } else {
+        const labels: { [key: string]: string } = {};
+        for (const mode of ['enforce', 'audit', 'warn']) {
+          labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+          labels[`pod-security.kubernetes.io/${mode}-version`] = 'v1.27';
+        }
+        this.namespace = new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } });
+        // A Namespace is cluster-scoped: it has no namespace of its own.
+        this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    }
     if (props.autoscaling) {
       this.autoscaler = new ApiObject(this, 'Autoscaler', {
         apiVersion: 'autoscaling/v2',

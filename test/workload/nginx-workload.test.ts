@@ -136,10 +136,10 @@ describe('defaults', () => {
     expect(s.deployment.spec.replicas).toBe(2);
   });
 
-  test('@default resources: cpu 100m request / 500m limit, memory 64Mi request / 128Mi limit', () => {
+  test('@default resources: cpu 100m/500m, memory 64Mi/128Mi, ephemeral-storage 16Mi/128Mi', () => {
     expect(s.container.resources).toEqual({
-      requests: { cpu: '100m', memory: '64Mi' },
-      limits: { cpu: '500m', memory: '128Mi' },
+      requests: { 'cpu': '100m', 'memory': '64Mi', 'ephemeral-storage': '16Mi' },
+      limits: { 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '128Mi' },
     });
   });
 
@@ -276,8 +276,8 @@ describe('options override the defaults', () => {
       },
     });
     expect(s.container.resources).toEqual({
-      requests: { cpu: '250m', memory: '96Mi' },
-      limits: { cpu: '1', memory: '256Mi' },
+      requests: { 'cpu': '250m', 'memory': '96Mi', 'ephemeral-storage': '16Mi' },
+      limits: { 'cpu': '1', 'memory': '256Mi', 'ephemeral-storage': '128Mi' },
     });
   });
 
@@ -483,5 +483,76 @@ describe('agreement with the typed nginx features', () => {
     const { chart, workload } = workloadInChart();
     ApiObject.of(workload.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/httpGet/path', '/ready'));
     expectSynthError(chart, /the probes ask for \/ready, but the first server has no 'location = \/ready' answering 200/);
+  });
+});
+
+describe('hardening beyond PSS', () => {
+  test('a dedicated ServiceAccount without a token', () => {
+    const s = synth();
+    const sa = only(s.manifests, 'ServiceAccount');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(s.podSpec.serviceAccountName).toBe(sa.metadata.name);
+    expect(s.podSpec.automountServiceAccountToken).toBe(false);
+  });
+
+  test('NetworkPolicy: both directions denied but the server ports in, DNS and upstream ports out', () => {
+    const config = new NginxConfig({ upstreams: [{ name: 'api', servers: ['api.default.svc.cluster.local:8080', 'b:9000'] }], servers: [{ name: 'a' }, { name: 'b', port: 8443 }] });
+    const s = synth({ config, options: { ingressPeers: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress' } }, { cidr: '10.0.0.0/8' }] } });
+    const np = only(s.manifests, 'NetworkPolicy');
+    expect(np.spec.podSelector).toEqual({ matchLabels: s.deployment.spec.selector.matchLabels });
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }, { ipBlock: { cidr: '10.0.0.0/8' } }],
+      ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }],
+    }]);
+    expect(np.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expect(np.spec.egress[1]).toEqual({ ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 9000 }] });
+  });
+
+  test('a static site has no egress but DNS', () => {
+    expect(only(synth().manifests, 'NetworkPolicy').spec.egress).toHaveLength(1);
+  });
+
+  test('PDB (maxUnavailable 1) and spread over nodes and zones; off with highAvailability false', () => {
+    const s = synth();
+    const pdb = only(s.manifests, 'PodDisruptionBudget');
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: s.deployment.spec.selector.matchLabels } });
+    expect(s.podSpec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    const off = synth({ options: { highAvailability: false } });
+    expect(off.manifests.some(m => m.kind === 'PodDisruptionBudget')).toBe(false);
+    expect(off.podSpec.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('ephemeral-storage request and limit in MiB (cdk8s-plus-27 rounds to GiB)', () => {
+    const s = synth({ options: { ephemeralStorageRequestMebibytes: 8, ephemeralStorageLimitMebibytes: 32 } });
+    expect(s.container.resources.requests['ephemeral-storage']).toBe('8Mi');
+    expect(s.container.resources.limits['ephemeral-storage']).toBe('32Mi');
+    expect(synth().container.resources.limits['ephemeral-storage']).toBe('128Mi');
+  });
+
+  test('terminationGracePeriodSeconds is worker_shutdown_timeout + 10', () => {
+    expect(synth().podSpec.terminationGracePeriodSeconds).toBe(30);
+    const s = synth({ config: { workerShutdownTimeoutSeconds: 50 } });
+    expect(s.podSpec.terminationGracePeriodSeconds).toBe(60);
+  });
+
+  test('HorizontalPodAutoscaler from replicas to maxReplicas', () => {
+    const s = synth({ options: { replicas: 3, autoscaling: { maxReplicas: 10, cpuUtilizationPercent: 60 } } });
+    const hpa = only(s.manifests, 'HorizontalPodAutoscaler');
+    expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 10, scaleTargetRef: { kind: 'Deployment', name: s.deployment.metadata.name } });
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(60);
+    const { chart } = workloadInChart({ options: { replicas: 3, autoscaling: { maxReplicas: 2 } } });
+    expectSynthError(chart, /autoscaling.maxReplicas 2 must be a whole number >= replicas \(3\)/);
+  });
+
+  test('createNamespace: Pod Security Admission labels, restricted; needs a chart namespace', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'web' });
+    new NginxWorkload(chart, 'w', { image: new NginxImage({ config: new NginxConfig() }), createNamespace: true });
+    const ns = Testing.synth(chart).find(o => o.kind === 'Namespace');
+    expect(ns.metadata).toEqual({ name: 'web', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.27' }) });
+    const { chart: bare } = workloadInChart({ options: { createNamespace: true } });
+    expectSynthError(bare, /createNamespace needs a namespace/);
   });
 });
