@@ -29,6 +29,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2',
     '@nginx/reference-lib@1.1.41',
     'fast-check@^4',
+    'kubernetes-models@4.5.1',
     'typescript@~6.0',
   ],
 
