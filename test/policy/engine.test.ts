@@ -1,0 +1,171 @@
+import { Chart, Testing } from 'cdk8s';
+import { NginxImage } from '../../src/image/nginx-image';
+import { NginxConfig } from '../../src/nginx/config';
+import { CONTROLS } from '../../src/policy/controls';
+import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../../src/policy/engine';
+import { renderPolicyReport } from '../../src/policy/report';
+import { NginxWorkload } from '../../src/workload/nginx-workload';
+
+const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+
+/** The library's own workload, synthesised: in namespace 'web' with a digest unless told otherwise. */
+function synthWorkload(options: { namespace?: string; digest?: string } = { namespace: 'web', digest: DIGEST }): any[] {
+  const chart = new Chart(Testing.app(), 'test', { namespace: options.namespace });
+  new NginxWorkload(chart, 'web', { image: new NginxImage({ config: new NginxConfig(), digest: options.digest }) });
+  return Testing.synth(chart);
+}
+
+function statusOf(results: ControlResult[], id: string): ControlResult {
+  return results.find(x => x.control === id)!;
+}
+
+/** The workload with imagePullPolicy IfNotPresent (a node-local image), breaking only `image-pull-policy`. */
+function withPullPolicyIfNotPresent(): any[] {
+  const objects = synthWorkload();
+  const deployment = objects.find(o => o.kind === 'Deployment');
+  deployment.spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
+  return objects;
+}
+
+describe('evaluatePolicy', () => {
+  test('NginxWorkload in a namespaced chart with a digest passes every control', () => {
+    const results = evaluatePolicy(synthWorkload());
+    expect(results.filter(x => x.status !== ControlStatus.PASS).map(x => [x.control, x.violations])).toEqual([]);
+    expect(results.map(x => x.control)).toEqual(CONTROLS.map(c => c.id));
+  });
+
+  test('without a namespace and a digest, namespace fails and image-digest only warns', () => {
+    const results = evaluatePolicy(synthWorkload({}));
+    expect(results.filter(x => x.status === ControlStatus.FAIL).map(x => x.control)).toEqual(['namespace']);
+    expect(results.filter(x => x.status === ControlStatus.WARN).map(x => x.control)).toEqual(['image-digest']);
+  });
+
+  test('results carry title and references of each control', () => {
+    for (const [i, res] of evaluatePolicy(synthWorkload()).entries()) {
+      expect(res.title).toBe(CONTROLS[i].title);
+      expect(res.references).toEqual(CONTROLS[i].references);
+      expect(res.reason).toBeUndefined();
+    }
+  });
+
+  test('entries that are not objects are ignored', () => {
+    const results = evaluatePolicy([...synthWorkload(), null, 'text', 3, [1]]);
+    expect(results.every(x => x.status === ControlStatus.PASS)).toBe(true);
+  });
+
+  test('the same objects give the same results, whatever their order', () => {
+    const objects = withPullPolicyIfNotPresent();
+    expect(evaluatePolicy([...objects].reverse())).toEqual(evaluatePolicy(objects));
+  });
+});
+
+describe('opt-outs', () => {
+  test('an opted-out control records the reason and still lists its violations', () => {
+    const results = evaluatePolicy(withPullPolicyIfNotPresent(), [{ control: 'image-pull-policy', reason: '  node-local image, no registry  ' }]);
+    const res = statusOf(results, 'image-pull-policy');
+    expect(res.status).toBe(ControlStatus.OPTED_OUT);
+    expect(res.reason).toBe('node-local image, no registry');
+    expect(res.violations).toEqual([expect.objectContaining({
+      control: 'image-pull-policy',
+      path: '/spec/template/spec/containers/0/imagePullPolicy',
+    })]);
+    expect(results.filter(x => x.status === ControlStatus.FAIL)).toEqual([]);
+  });
+
+  test('without the opt-out the same control fails', () => {
+    expect(statusOf(evaluatePolicy(withPullPolicyIfNotPresent()), 'image-pull-policy').status).toBe(ControlStatus.FAIL);
+  });
+
+  test('an opt-out of a passing control is recorded as OPTED_OUT with no violations', () => {
+    const res = statusOf(evaluatePolicy(synthWorkload(), [{ control: 'service-type', reason: 'exposed by a LoadBalancer elsewhere' }]), 'service-type');
+    expect(res).toMatchObject({ status: ControlStatus.OPTED_OUT, reason: 'exposed by a LoadBalancer elsewhere', violations: [] });
+  });
+
+  test.each(CONTROLS.filter(c => c.pss).map(c => [c.id]))('opting out of %s is refused', id => {
+    expect(() => evaluatePolicy(synthWorkload(), [{ control: id, reason: 'we need it' }]))
+      .toThrow(new RegExp(`'${id}' is not allowed: it is a Pod Security Standards "restricted" control.*Fix the manifest instead`));
+  });
+
+  test.each(CONTROLS.filter(c => !c.pss).map(c => [c.id]))('opting out of %s is allowed', id => {
+    expect(statusOf(evaluatePolicy([], [{ control: id, reason: 'test' }]), id).status).toBe(ControlStatus.OPTED_OUT);
+  });
+
+  test('an unknown control is refused with the list of valid ones', () => {
+    expect(() => evaluatePolicy([], [{ control: 'image-pull', reason: 'typo' }]))
+      .toThrow(/unknown control 'image-pull'; use one of: .*image-pull-policy/);
+  });
+
+  test.each([[''], ['   '], [undefined as unknown as string]])('an empty reason (%p) is refused', reason => {
+    expect(() => evaluatePolicy([], [{ control: 'image-digest', reason }])).toThrow(/'image-digest' has an empty reason; say why/);
+  });
+
+  test('the same control twice is refused', () => {
+    const twice: PolicyOptOut[] = [{ control: 'replicas', reason: 'a' }, { control: 'replicas', reason: 'b' }];
+    expect(() => evaluatePolicy([], twice)).toThrow(/'replicas' is listed twice/);
+  });
+});
+
+describe('renderPolicyReport', () => {
+  const FACTS = { 'uid': '65532', 'image': `registry.example.com/nginx@${DIGEST}`, 'file count': '27' };
+
+  function report() {
+    const results = evaluatePolicy(withPullPolicyIfNotPresent(), [{ control: 'service-type', reason: 'ClusterIP only | no change' }]);
+    return { results, rendered: renderPolicyReport('web', results, FACTS) };
+  }
+
+  test('is deterministic: same bytes for the same input in any order', () => {
+    const { results, rendered } = report();
+    const reordered = renderPolicyReport('web', [...results].reverse(), { 'file count': '27', 'image': FACTS.image, 'uid': '65532' });
+    expect(reordered).toEqual(rendered);
+    expect(renderPolicyReport('web', results, FACTS)).toEqual(rendered);
+  });
+
+  test('has no timestamps', () => {
+    const { rendered } = report();
+    for (const text of [rendered.markdown, rendered.json]) expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}/);
+  });
+
+  test('markdown lists every control with its sources, status and violations, and the facts', () => {
+    const { rendered } = report();
+    const md = rendered.markdown;
+    expect(md).toMatch(/^# Policy report: web\n/);
+    expect(md).toContain(`${CONTROLS.length} controls: ${CONTROLS.length - 2} passed, 1 failed, 1 opted out.`);
+    for (const c of CONTROLS) expect(md).toContain(`| \`${c.id}\`: `);
+    const row = (id: string) => md.split('\n').find(l => l.startsWith(`| \`${id}\``))!;
+    expect(row('image-pull-policy')).toContain('kube-score: `container-image-pull-policy`<br>Polaris: `pullPolicyNotAlways`');
+    expect(row('image-pull-policy')).toContain('| FAIL |');
+    expect(row('image-pull-policy')).toContain('`/spec/template/spec/containers/0/imagePullPolicy`');
+    expect(row('service-type')).toContain('| OPTED_OUT | Opted out: ClusterIP only \\| no change |');
+    expect(row('pss-seccomp')).toContain('PSS: `Seccomp`');
+    expect(row('startup-probe')).toContain('| this library |');
+    expect(md).toContain('| file count | 27 |');
+    expect(md).toContain('| uid | 65532 |');
+    expect(md).toContain(`| image | registry.example.com/nginx@${DIGEST} |`);
+    // Controls sorted by ID, facts by key.
+    const ids = md.split('\n').filter(l => l.startsWith('| `')).map(l => l.slice(3, l.indexOf('`', 3)));
+    expect(ids).toEqual([...ids].sort());
+    expect(md.indexOf('| file count |')).toBeLessThan(md.indexOf('| image |'));
+    expect(md.indexOf('| image |')).toBeLessThan(md.indexOf('| uid |'));
+  });
+
+  test('json has the same content, pretty-printed', () => {
+    const { rendered } = report();
+    expect(rendered.json).toMatch(/^\{\n {2}"workload": "web",\n/);
+    expect(rendered.json.endsWith('}\n')).toBe(true);
+    const doc = JSON.parse(rendered.json);
+    expect(doc.summary).toEqual({ controls: CONTROLS.length, passed: CONTROLS.length - 2, failed: 1, optedOut: 1 });
+    expect(doc.facts).toEqual({ 'file count': '27', 'image': FACTS.image, 'uid': '65532' });
+    expect(Object.keys(doc.facts)).toEqual(['file count', 'image', 'uid']);
+    expect(doc.controls.map((c: any) => c.control)).toEqual(CONTROLS.map(c => c.id).sort());
+    const pull = doc.controls.find((c: any) => c.control === 'image-pull-policy');
+    expect(pull).toMatchObject({ status: 'FAIL', references: [{ source: 'kube-score', check: 'container-image-pull-policy' }, { source: 'Polaris', check: 'pullPolicyNotAlways' }] });
+    expect(pull.violations).toEqual([expect.objectContaining({ object: expect.stringMatching(/^Deployment\//), path: '/spec/template/spec/containers/0/imagePullPolicy' })]);
+    expect(doc.controls.find((c: any) => c.control === 'service-type')).toMatchObject({ status: 'OPTED_OUT', reason: 'ClusterIP only | no change' });
+    expect('reason' in doc.controls.find((c: any) => c.control === 'replicas')).toBe(false);
+  });
+
+  test('without facts says so', () => {
+    const { markdown } = renderPolicyReport('empty', evaluatePolicy([]));
+    expect(markdown).toContain('## Facts\n\n(none)\n');
+  });
+});
