@@ -42,6 +42,11 @@ describe.each(EXAMPLES)('example %s', (name) => {
       expect(tree[f]).toMatchSnapshot(f);
     }
   });
+  test('golden: hardening report', () => {
+    for (const f of Object.keys(tree).filter(x => x.startsWith('reports/'))) {
+      expect(tree[f]).toMatchSnapshot(f);
+    }
+  });
   test('golden: nginx.conf and conf.d', () => {
     for (const f of Object.keys(tree).filter(x => /\/(nginx\.conf|conf\.d\/.*)$/.test(x))) {
       expect(tree[f]).toMatchSnapshot(f);
@@ -51,6 +56,18 @@ describe.each(EXAMPLES)('example %s', (name) => {
   test('the nginx config has no finding at all: no error, no warning', () => {
     const example = loadExample(name).build(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'findings-')) })) as ScratchNginx;
     expect(example.model.config.findings()).toEqual([]);
+  });
+
+  test('the hardening report: every control passes or is opted out with a reason; only the digest warns', () => {
+    const reports = Object.keys(tree).filter(f => f.startsWith('reports/') && f.endsWith('.json'));
+    expect(reports).toHaveLength(1);
+    expect(Object.keys(tree)).toContain(reports[0].replace(/\.json$/, '.md'));
+    const report = JSON.parse(tree[reports[0]]);
+    const controls: any[] = report.controls;
+    expect(controls.length).toBeGreaterThan(30);
+    expect(controls.filter(c => c.status === 'FAIL')).toEqual([]);
+    expect(controls.filter(c => c.status === 'WARN').map(c => c.control)).toEqual(['image-digest']);
+    for (const c of controls.filter(x => x.status === 'OPTED_OUT')) expect(c.reason.length).toBeGreaterThan(20);
   });
 
   test('the Dockerfile has no problem for dockerfile-utils', () => {

@@ -14,7 +14,7 @@ export interface ExampleOptions {
 }
 
 export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
-  const chart = new Chart(app, 'seed');
+  const chart = new Chart(app, 'seed', { namespace: 'nginx-seed' });
   return new ScratchNginx(chart, 'nginx', {
     config: new NginxConfig(),
     repository: 'localhost/nginx-scratch-seed',
@@ -23,6 +23,7 @@ export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
     htmlDir: path.join(__dirname, 'html'),
     // Built and run locally (buildah, podman kube play), never pushed: use the local copy.
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    policyOptOuts: [{ control: 'image-pull-policy', reason: 'the image is built and run locally by the end-to-end test and never pushed to a registry' }],
   });
 }
 

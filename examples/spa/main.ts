@@ -10,7 +10,7 @@ export interface ExampleOptions {
 }
 
 export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
-  const chart = new Chart(app, 'spa');
+  const chart = new Chart(app, 'spa', { namespace: 'spa' });
   const config = new NginxConfig({
     gzipStatic: true, // serve the build's precompressed .gz files when present
     servers: [{

@@ -31,6 +31,7 @@ export function build(app: App, options: ExampleOptions = {}): ScratchNginx {
     htmlDir: path.join(__dirname, 'html'),
     // Built and run locally (buildah, podman kube play), never pushed: use the local copy.
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    policyOptOuts: [{ control: 'image-pull-policy', reason: 'the image is built and run locally by the end-to-end test and never pushed to a registry' }],
     replicas: 3,
     configDelivery: ConfigDelivery.CONFIG_MAP,
   });

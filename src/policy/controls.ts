@@ -573,19 +573,31 @@ const serviceAccount = podControl('service-account', "Pods run as their own Serv
  * Every namespaced object names a namespace other than `default` and the `kube-*` ones. An object without
  * `metadata.namespace` fails: where it lands depends on how it is applied. Set the chart's `namespace`.
  */
-const namespace = control('namespace', "Every namespaced object sets metadata.namespace, not 'default' or kube-*", [
+const namespace = control('namespace', "No object is put in 'default' or a kube-* namespace", [
   r(ControlSource.NSA, 'Namespaces'),
 ], (objects, add) => {
   for (const obj of objects) {
     if (!obj?.kind || CLUSTER_SCOPED_KINDS.includes(obj.kind)) continue;
     const ns = obj.metadata?.namespace;
-    if (ns === undefined || ns === '') {
-      add(obj, '/metadata/namespace', 'metadata.namespace is unset, so the object lands in whatever namespace it is applied to (often default); set the namespace of the cdk8s Chart (or metadata.namespace) to a namespace used only by this application.');
-    } else if (SYSTEM_NAMESPACES.includes(ns)) {
+    if (ns !== undefined && SYSTEM_NAMESPACES.includes(ns)) {
       add(obj, '/metadata/namespace', `the object is in namespace '${ns}', shared with everything else; use a namespace of its own, with its own NetworkPolicies, quotas and Pod Security level.`);
     }
   }
 });
+
+/** An unset namespace is chosen at apply time (`kubectl -n`): a recommendation, not a failure. */
+const namespaceSet: Control = {
+  ...control('namespace-set', 'Every namespaced object sets metadata.namespace', [r(ControlSource.NSA, 'Namespaces')], (objects, add) => {
+    for (const obj of objects) {
+      if (!obj?.kind || CLUSTER_SCOPED_KINDS.includes(obj.kind)) continue;
+      const ns = obj.metadata?.namespace;
+      if (ns === undefined || ns === '') {
+        add(obj, '/metadata/namespace', 'metadata.namespace is unset, so the object lands in whatever namespace it is applied to (often default); set the namespace of the cdk8s Chart (or metadata.namespace) to a namespace used only by this application.');
+      }
+    }
+  }),
+  advisory: true,
+};
 
 const MIN_GRACE_SECONDS = 10;
 
@@ -618,6 +630,7 @@ export const CONTROLS: ReadonlyArray<Control> = [
   automountToken,
   serviceAccount,
   namespace,
+  namespaceSet,
   terminationGracePeriod,
 ];
 

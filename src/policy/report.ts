@@ -53,13 +53,14 @@ export function renderPolicyReport(workload: string, results: ControlResult[], f
     passed: count(ControlStatus.PASS),
     failed: count(ControlStatus.FAIL),
     optedOut: count(ControlStatus.OPTED_OUT),
+    warned: count(ControlStatus.WARN),
   };
   const factList = sortedFacts(facts);
 
   const lines: string[] = [
     `# Policy report: ${workload}`,
     '',
-    `${summary.controls} controls: ${summary.passed} passed, ${summary.failed} failed, ${summary.optedOut} opted out.`,
+    `${summary.controls} controls: ${summary.passed} passed, ${summary.failed} failed, ${summary.warned} warned, ${summary.optedOut} opted out.`,
     '',
     '## Facts',
     '',

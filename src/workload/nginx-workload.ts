@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkPodSecurityRestricted } from './pss';
@@ -7,6 +9,9 @@ import { NginxImage } from '../image/nginx-image';
 import { claimImageValidation } from '../image/validation-owner';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
+import { CONTROLS } from '../policy/controls';
+import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
+import { renderPolicyReport } from '../policy/report';
 
 /**
  * The Service's ports: the first plain server on `defaultPort` (80), the first TLS server on 443, others on
@@ -25,6 +30,15 @@ function servicePorts(config: NginxConfig, defaultPort: number): kplus.ServicePo
     out.push({ port: port ?? s.port, targetPort: s.port, name });
   }
   return out;
+}
+
+/** The output folder of the cdk8s App above `scope`, if it is in one. */
+function appOutdir(scope: Construct): string | undefined {
+  try {
+    return App.of(scope).outdir;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ports of the config's upstream servers, for egress. */
@@ -135,6 +149,13 @@ export interface NginxWorkloadOptions {
    * @default - a fixed number of replicas
    */
   readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Controls of the policy engine (kube-score, Polaris, kubesec, NSA/CISA) this workload does not meet on
+   * purpose, each with the reason, which the hardening report records. Pod Security Standards controls
+   * cannot be opted out of.
+   * @default - none: every control must pass
+   */
+  readonly policyOptOuts?: PolicyOptOut[];
   /**
    * Create the chart's namespace with Pod Security Admission labels (enforce, audit and warn = restricted,
    * version v1.27), so the API server itself refuses any pod that is not "restricted". The chart must have a
@@ -375,9 +396,61 @@ export class NginxWorkload extends Construct {
         if (JSON.stringify(config.files()) !== derivedFrom) {
           all.push('the nginx config changed after this workload was created, so its ports, probes and ConfigMaps describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating the workload.');
         }
-        return all.length > 0 ? all : this.checkSynthesised(deploymentObject);
+        if (all.length > 0) return all;
+        const synthesised = this.checkSynthesised(deploymentObject);
+        return synthesised.length > 0 ? synthesised : this.checkPolicy(props.policyOptOuts ?? []);
       },
     });
+  }
+
+  /**
+   * Runs the policy engine over this workload's own objects: failing controls are errors (PSS ones are
+   * reported by checkSynthesised), warnings go to stderr, and the hardening report is written next to the
+   * manifests (`<outdir>/reports/<workload>.md` and `.json`) when the app has an output folder.
+   */
+  private checkPolicy(optOuts: PolicyOptOut[]): string[] {
+    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+    let results: ControlResult[];
+    try {
+      results = evaluatePolicy(objects, optOuts);
+    } catch (e) {
+      return [`policyOptOuts: ${(e as Error).message}`];
+    }
+    const pss = new Set(CONTROLS.filter(c => c.pss).map(c => c.id));
+    const errors = results.filter(r => r.status === ControlStatus.FAIL && !pss.has(r.control)).map(r =>
+      `policy control '${r.control}' (${r.title}; ${r.references.map(x => `${x.source} ${x.check}`).join(', ') || 'this library'}) fails: `
+      + `${r.violations.map(v => `${v.object} ${v.path}: ${v.message}`).join(' ')} Fix it, or opt out with policyOptOuts: [{ control: '${r.control}', reason: '...' }].`);
+    if (errors.length > 0) return errors;
+    for (const r of results.filter(x => x.status === ControlStatus.WARN)) {
+      process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${r.violations.map(v => v.message).join(' ')}\n`);
+    }
+    const outdir = appOutdir(this);
+    if (outdir !== undefined) {
+      const report = renderPolicyReport(this.node.path, results, this.reportFacts());
+      const dir = path.join(outdir, 'reports');
+      fs.mkdirSync(dir, { recursive: true });
+      const base = path.join(dir, Names.toDnsLabel(this));
+      fs.writeFileSync(`${base}.md`, report.markdown);
+      fs.writeFileSync(`${base}.json`, report.json);
+    }
+    return [];
+  }
+
+  /** Facts about the image and config shown in the hardening report. */
+  private reportFacts(): { [key: string]: string } {
+    const img = this.image;
+    const base = img.baseImage;
+    return {
+      'image': img.imageReference,
+      'image pinned by': img.digest ? 'digest' : 'tag',
+      'base image': base,
+      'base image pinned by': base.includes('@sha256:') ? 'digest' : 'tag',
+      'uid:gid': `${img.uid}:${img.gid}`,
+      'files copied from the base': img.files ? `${img.files.length} (explicit list)` : `ldd closure of ${img.closureRoots.join(', ')}`,
+      'build context files': String(img.buildContext().length),
+      'writable paths': img.config.writablePaths().map(w => w.path).join(', '),
+      'listen ports': img.config.listenPorts().join(', '),
+    };
   }
 
   /** The probe path must be an exact location of the first server that answers 200 (the health endpoint). */

@@ -34,10 +34,10 @@ describe('evaluatePolicy', () => {
     expect(results.map(x => x.control)).toEqual(CONTROLS.map(c => c.id));
   });
 
-  test('without a namespace and a digest, namespace fails and image-digest only warns', () => {
+  test('without a namespace and a digest, nothing fails; image-digest and namespace-set warn', () => {
     const results = evaluatePolicy(synthWorkload({}));
-    expect(results.filter(x => x.status === ControlStatus.FAIL).map(x => x.control)).toEqual(['namespace']);
-    expect(results.filter(x => x.status === ControlStatus.WARN).map(x => x.control)).toEqual(['image-digest']);
+    expect(results.filter(x => x.status === ControlStatus.FAIL).map(x => x.control)).toEqual([]);
+    expect(results.filter(x => x.status === ControlStatus.WARN).map(x => x.control)).toEqual(['image-digest', 'namespace-set']);
   });
 
   test('results carry title and references of each control', () => {
@@ -129,7 +129,7 @@ describe('renderPolicyReport', () => {
     const { rendered } = report();
     const md = rendered.markdown;
     expect(md).toMatch(/^# Policy report: web\n/);
-    expect(md).toContain(`${CONTROLS.length} controls: ${CONTROLS.length - 2} passed, 1 failed, 1 opted out.`);
+    expect(md).toContain(`${CONTROLS.length} controls: ${CONTROLS.length - 2} passed, 1 failed, 0 warned, 1 opted out.`);
     for (const c of CONTROLS) expect(md).toContain(`| \`${c.id}\`: `);
     const row = (id: string) => md.split('\n').find(l => l.startsWith(`| \`${id}\``))!;
     expect(row('image-pull-policy')).toContain('kube-score: `container-image-pull-policy`<br>Polaris: `pullPolicyNotAlways`');
@@ -153,7 +153,7 @@ describe('renderPolicyReport', () => {
     expect(rendered.json).toMatch(/^\{\n {2}"workload": "web",\n/);
     expect(rendered.json.endsWith('}\n')).toBe(true);
     const doc = JSON.parse(rendered.json);
-    expect(doc.summary).toEqual({ controls: CONTROLS.length, passed: CONTROLS.length - 2, failed: 1, optedOut: 1 });
+    expect(doc.summary).toEqual({ controls: CONTROLS.length, passed: CONTROLS.length - 2, failed: 1, warned: 0, optedOut: 1 });
     expect(doc.facts).toEqual({ 'file count': '27', 'image': FACTS.image, 'uid': '65532' });
     expect(Object.keys(doc.facts)).toEqual(['file count', 'image', 'uid']);
     expect(doc.controls.map((c: any) => c.control)).toEqual(CONTROLS.map(c => c.id).sort());

@@ -255,7 +255,10 @@ describe('values that come from the image and the config', () => {
 describe('options override the defaults', () => {
   test('replicas', () => {
     expect(synth({ options: { replicas: 3 } }).deployment.spec.replicas).toBe(3);
-    expect(synth({ options: { replicas: 1 } }).deployment.spec.replicas).toBe(1);
+    const reason = 'a single-replica preview environment';
+    expect(synth({ options: { replicas: 1, policyOptOuts: [{ control: 'replicas', reason }] } }).deployment.spec.replicas).toBe(1);
+    const { chart } = workloadInChart({ options: { replicas: 1 } });
+    expectSynthError(chart, /policy control 'replicas' .* fails: .* Fix it, or opt out with policyOptOuts: \[\{ control: 'replicas', reason: '...' \}\]/);
   });
 
   test('servicePort', () => {
@@ -519,7 +522,12 @@ describe('hardening beyond PSS', () => {
     expect(pdb.apiVersion).toBe('policy/v1');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: s.deployment.spec.selector.matchLabels } });
     expect(s.podSpec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
-    const off = synth({ options: { highAvailability: false } });
+    const off = synth({
+      options: {
+        highAvailability: false,
+        policyOptOuts: [{ control: 'pod-disruption-budget', reason: 'a batch-like workload' }, { control: 'spread', reason: 'a single-node cluster' }],
+      },
+    });
     expect(off.manifests.some(m => m.kind === 'PodDisruptionBudget')).toBe(false);
     expect(off.podSpec.topologySpreadConstraints).toBeUndefined();
   });
