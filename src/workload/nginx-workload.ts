@@ -454,11 +454,11 @@ export class NginxWorkload extends Construct {
   }
 
   /** The probe path must be an exact location of the first server that answers 200 (the health endpoint). */
-  private checkProbePath(path: string): string[] {
+  private checkProbePath(probePath: string): string[] {
     const server = this.image.config.serverDirectives()[0];
-    const found = (server?.block ?? []).some(d => d.name === 'location' && d.args[0] === '=' && d.args[1] === path
+    const found = (server?.block ?? []).some(d => d.name === 'location' && d.args[0] === '=' && d.args[1] === probePath
       && (d.block ?? []).some(c => c.name === 'return' && c.args[0] === '200'));
-    return found ? [] : [`the probes ask for ${path}, but the first server has no 'location = ${path}' answering 200; keep healthPath as the server's health endpoint.`];
+    return found ? [] : [`the probes ask for ${probePath}, but the first server has no 'location = ${probePath}' answering 200; keep healthPath as the server's health endpoint.`];
   }
 
   /** An immutable ConfigMap whose name ends with a hash of its content, so a change rolls the pods. */
@@ -494,7 +494,7 @@ export class NginxWorkload extends Construct {
     }
     const probePaths = new Set([container.readinessProbe, container.livenessProbe, container.startupProbe]
       .map((p: any) => p?.httpGet?.path).filter((x: any) => x !== undefined));
-    for (const path of probePaths) problems.push(...this.checkProbePath(path as string));
+    for (const probePath of probePaths) problems.push(...this.checkProbePath(probePath as string));
     const containerPorts = new Set((container.ports ?? []).map((p: any) => p.containerPort));
     for (const port of this.image.config.listenPorts()) {
       if (!containerPorts.has(port)) problems.push(`nginx listens on ${port} but the container does not declare that port; remove the listen or add the port.`);
