@@ -9,3 +9,7 @@ export * from './image/scratch-image';
 export * from './workload/nginx-workload';
 export * from './workload/pss';
 export * from './composition/scratch-nginx';
+export * from './policy/controls';
+export * from './policy/engine';
+export * from './policy/report';
+export * from './policy/plugin';

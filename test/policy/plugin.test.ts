@@ -1,0 +1,88 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The policy engine as a cdk8s CLI validation plugin, run by the real `cdk8s synth` on two apps: a
+ * hand-written cdk8s-plus-27 Deployment (any chart, not this library's) and a ScratchNginx chart.
+ */
+const ROOT = path.join(__dirname, '../..');
+const CLI = path.join(ROOT, 'node_modules/.bin/cdk8s');
+// Inside the repository, so ts-node finds its tsconfig.json.
+const WORK = path.join(ROOT, '.work/plugin-test');
+
+function project(name: string, main: string, properties: object = {}): string {
+  const dir = path.join(WORK, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'plugin'), { recursive: true });
+  // A local plugin package that loads the plugin from the sources (the published package is lib/index.js).
+  fs.writeFileSync(path.join(dir, 'plugin/index.js'), [
+    `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${JSON.stringify(path.join(ROOT, 'tsconfig.dev.json'))} });`,
+    `module.exports = require(${JSON.stringify(path.join(ROOT, 'src/index.ts'))});`,
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'main.ts'), main.replace(/SRC/g, JSON.stringify(path.join(ROOT, 'src'))));
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+    'language: typescript',
+    'app: npx ts-node --transpile-only main.ts',
+    'output: dist',
+    'validations:',
+    '  - package: ./plugin',
+    '    version: 0.0.0',
+    '    class: ScratchNginxValidation',
+    `    properties: ${JSON.stringify(properties)}`,
+    '',
+  ].join('\n'));
+  return dir;
+}
+
+function synth(dir: string) {
+  const r = spawnSync(CLI, ['synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+}
+
+afterAll(() => fs.rmSync(WORK, { recursive: true, force: true }));
+
+const PLAIN = `
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+const app = new App();
+const chart = new Chart(app, 'plain');
+new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:latest' }] });
+app.synth();
+`;
+
+const OURS = `
+import { App, Chart } from 'cdk8s';
+import { NginxConfig, NginxImage, NginxWorkload } from SRC;
+const app = new App();
+const chart = new Chart(app, 'site', { namespace: 'web' });
+new NginxWorkload(chart, 'web', { image: new NginxImage({ config: new NginxConfig(), repository: 'registry.example.com/web', digest: 'sha256:${'a'.repeat(64)}' }) });
+app.synth();
+`;
+
+test('cdk8s synth fails a plain cdk8s-plus Deployment and names each failing control and object', () => {
+  const r = synth(project('plain', PLAIN));
+  expect(r.status).not.toBe(0);
+  for (const control of ['image-tag', 'pod-disruption-budget', 'network-policy', 'high-uid-gid', 'pss-seccomp', 'ephemeral-storage', 'readiness-probe']) {
+    expect(r.output).toContain(control);
+  }
+  expect(r.output).toMatch(/Deployment\/plain-web-/);
+  expect(r.output).toMatch(/failure/i);
+}, 180_000);
+
+test('cdk8s synth passes this library\'s hardened workload', () => {
+  const r = synth(project('ours', OURS));
+  expect(r.output).toMatch(/success/i);
+  expect(r.status).toBe(0);
+  expect(fs.readdirSync(path.join(WORK, 'ours/dist'))).toContain('site.k8s.yaml');
+}, 180_000);
+
+test('opt-outs in the plugin properties are honoured, and a PSS opt-out is refused', () => {
+  const optedOut = synth(project('optout', OURS.replace("repository: 'registry.example.com/web', digest: 'sha256:" + 'a'.repeat(64) + "'", "repository: 'registry.example.com/web'"), {
+    optOuts: [{ control: 'image-digest', reason: 'tags are immutable in our registry' }],
+  }));
+  expect(optedOut.status).toBe(0);
+  const refused = synth(project('pss', OURS, { optOuts: [{ control: 'pss-seccomp', reason: 'we really want to' }] }));
+  expect(refused.status).not.toBe(0);
+  expect(refused.output).toContain('pss-seccomp');
+}, 180_000);
