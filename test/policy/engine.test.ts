@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { NginxImage } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
@@ -168,4 +170,9 @@ describe('renderPolicyReport', () => {
     const { markdown } = renderPolicyReport('empty', evaluatePolicy([]));
     expect(markdown).toContain('## Facts\n\n(none)\n');
   });
+});
+
+test('the README lists every control', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  for (const c of CONTROLS) expect(readme).toContain(`| \`${c.id}\` |`);
 });
