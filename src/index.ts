@@ -13,3 +13,5 @@ export * from './policy/controls';
 export * from './policy/engine';
 export * from './policy/report';
 export * from './policy/plugin';
+export * from './composition/scratch-nginx-chart';
+export * from './aws/scratch-image-asset';

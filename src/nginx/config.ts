@@ -232,7 +232,10 @@ export class NginxConfig {
   private readonly eventsExtra: Directive[] = [];
   private readonly httpExtra: Directive[] = [];
 
+  private readonly props: NginxConfigProps;
+
   constructor(props: NginxConfigProps = {}) {
+    this.props = { ...props };
     this.runtimeDir = props.runtimeDir ?? '/dev/shm';
     this.workerProcesses = props.workerProcesses ?? 'auto';
     this.workerConnections = props.workerConnections ?? 1024;
@@ -266,6 +269,32 @@ export class NginxConfig {
     const server = new NginxServer(options);
     this.serverList.push(server);
     return server;
+  }
+
+  /**
+   * A new configuration from this one, for one site or environment: `overrides` replace props (the base
+   * is not changed); servers, upstreams and escape-hatch directives come along. `servers` changes
+   * existing servers by name (same name: options merged) or adds new ones. jsii-friendly: no object spread
+   * needed in Python, Java, Go or .NET.
+   *
+   * @param overrides props that replace this configuration's.
+   * @param servers server options merged into the servers of the same name, or added.
+   */
+  public derive(overrides: NginxConfigProps = {}, servers: NginxServerOptions[] = []): NginxConfig {
+    const next = new NginxConfig({ ...this.props, ...overrides, servers: [], upstreams: [] });
+    for (const u of this.upstreamList) next.addUpstream(u);
+    for (const u of overrides.upstreams ?? []) if (!this.upstreamList.some(x => x.name === u.name)) next.addUpstream(u);
+    for (const s of this.serverList) {
+      const change = servers.find(x => x.name === s.name);
+      next.serverList.push(change ? s.derive(change) : s.derive({ name: s.name }));
+    }
+    for (const s of [...(overrides.servers ?? []), ...servers]) {
+      if (!next.serverList.some(x => x.name === s.name)) next.addServer(s);
+    }
+    next.mainExtra.push(...this.mainExtra);
+    next.eventsExtra.push(...this.eventsExtra);
+    next.httpExtra.push(...this.httpExtra);
+    return next;
   }
 
   /** The upstreams, in the order they were added. */

@@ -198,7 +198,11 @@ export class NginxServer {
   private readonly extra: Directive[] = [];
   private readonly proxies: Array<{ path: string; upstream: string }> = [];
 
+  /** The options this server was created with (for `NginxConfig.derive`). */
+  public readonly options: NginxServerOptions;
+
   constructor(options: NginxServerOptions) {
+    this.options = { ...options };
     this.name = options.name;
     this.port = options.port ?? 8080;
     this.serverNames = [...(options.serverNames ?? ['localhost'])];
@@ -219,6 +223,20 @@ export class NginxServer {
     this.statusPath = options.statusPath;
     this.redirectTo = options.redirectTo;
     this.servicePort = options.servicePort;
+  }
+
+  /**
+   * A copy of this server with some options changed; locations, proxies and escape-hatch directives added
+   * so far come along.
+   *
+   * @param overrides options that replace this server's (`name` must stay the same or be omitted: pass '').
+   */
+  public derive(overrides: NginxServerOptions): NginxServer {
+    const copy = new NginxServer({ ...this.options, ...overrides, name: overrides.name || this.name });
+    copy.locations.push(...this.locations);
+    copy.extra.push(...this.extra);
+    copy.proxies.push(...this.proxies);
+    return copy;
   }
 
   /** Folder the TLS Secret is mounted at, for a TLS server. */

@@ -514,6 +514,8 @@ const imageTag = podControl('image-tag', 'Every image is pinned: a tag other tha
   r(ControlSource.KUBE_SCORE, 'container-image-tag'), r(ControlSource.POLARIS, 'tagNotSpecified'),
 ], (pod, add) => {
   for (const { c, path, label } of containersOf(pod)) {
+    // An unresolved AWS CDK token (a DockerImageAsset's imageUri) becomes a content-hash tag at deploy time.
+    if (String(c.image ?? '').includes('${Token[')) continue;
     const { tag, digest } = parseImage(String(c.image ?? ''));
     if (digest === undefined && (tag === undefined || tag === 'latest')) {
       add(pod.obj, `${path}/image`, `${label} uses image '${c.image}' ${tag ? 'with the latest tag' : 'without a tag'}, which changes under you; pin a version tag and a digest (repository:1.2.3@sha256:...).`);

@@ -106,6 +106,12 @@ export interface NginxWorkloadOptions {
    */
   readonly servicePort?: number;
   /**
+   * The image the pods pull, when it is not the model's `repository:tag` / `repository@digest`: for
+   * example a `ScratchImageAsset`'s `imageUri` (an AWS CDK token) in an EKS app.
+   * @default - the image model's imageReference
+   */
+  readonly imageReference?: string;
+  /**
    * When the kubelet pulls the image. `Always` re-checks the registry on every start (kube-score, Polaris),
    * so a node never runs a stale or tampered cached copy of a tag; with a digest it only costs a manifest
    * request. Use `IF_NOT_PRESENT` for an image that exists only locally (and opt out of the control).
@@ -305,7 +311,7 @@ export class NginxWorkload extends Construct {
       },
       containers: [{
         name: 'nginx',
-        image: image.imageReference,
+        image: props.imageReference ?? image.imageReference,
         command,
         imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
         ports: (ports.length > 0 ? ports : [primaryPort]).map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
@@ -422,7 +428,8 @@ export class NginxWorkload extends Construct {
       + `${r.violations.map(v => `${v.object} ${v.path}: ${v.message}`).join(' ')} Fix it, or opt out with policyOptOuts: [{ control: '${r.control}', reason: '...' }].`);
     if (errors.length > 0) return errors;
     for (const r of results.filter(x => x.status === ControlStatus.WARN)) {
-      process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${r.violations.map(v => v.message).join(' ')}\n`);
+      const messages = [...new Set(r.violations.map(v => v.message))];
+      process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${messages.join(' ')} (${r.violations.map(v => v.object).join(', ')})\n`);
     }
     const outdir = appOutdir(this);
     if (outdir !== undefined) {
