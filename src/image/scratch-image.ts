@@ -32,6 +32,7 @@ export class ScratchImage extends Construct {
   public readonly image: NginxImage;
   /** Absolute path of the build-context folder. */
   public readonly contextPath: string;
+  private warned = false;
 
   constructor(scope: Construct, id: string, props: ScratchImageProps) {
     super(scope, id);
@@ -57,7 +58,8 @@ export class ScratchImage extends Construct {
         const problems = this.image.validate();
         if (problems.length === 0) {
           writeBuildContext(this.contextPath, this.image.buildContext());
-          if (checksImage) {
+          if (checksImage && !this.warned) {
+            this.warned = true;
             // cdk8s has no warning channel: warnings go to stderr, errors fail the synth.
             for (const w of this.image.config.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
           }

@@ -225,6 +225,7 @@ export class NginxWorkload extends Construct {
   public readonly serversConfigMap?: kplus.ConfigMap;
   /** The image model this workload runs. */
   public readonly image: NginxImage;
+  private warned = false;
   /** The workload's own ServiceAccount (no API token). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy: default deny, ingress on the server ports, egress to DNS and the upstreams. */
@@ -427,7 +428,10 @@ export class NginxWorkload extends Construct {
       `policy control '${r.control}' (${r.title}; ${r.references.map(x => `${x.source} ${x.check}`).join(', ') || 'this library'}) fails: `
       + `${r.violations.map(v => `${v.object} ${v.path}: ${v.message}`).join(' ')} Fix it, or opt out with policyOptOuts: [{ control: '${r.control}', reason: '...' }].`);
     if (errors.length > 0) return errors;
-    for (const r of results.filter(x => x.status === ControlStatus.WARN)) {
+    // cdk8s validates twice per synth (App.synth, then each Chart.toJson): warn once.
+    const warn = !this.warned;
+    this.warned = true;
+    for (const r of results.filter(x => warn && x.status === ControlStatus.WARN)) {
       const messages = [...new Set(r.violations.map(v => v.message))];
       process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${messages.join(' ')} (${r.violations.map(v => v.object).join(', ')})\n`);
     }

@@ -8,9 +8,9 @@ export interface ExampleModule {
   build(app: App, options?: { baseImage?: string }): unknown;
 }
 
-/** The examples under examples/, each a folder with a main.ts exporting build(app, options). */
+/** The cdk8s examples under examples/: a folder with a cdk8s.yaml and a main.ts exporting build(app, options). */
 export const EXAMPLES: string[] = fs.readdirSync(path.join(__dirname, '../../examples'), { withFileTypes: true })
-  .filter(e => e.isDirectory() && fs.existsSync(path.join(__dirname, '../../examples', e.name, 'main.ts')))
+  .filter(e => e.isDirectory() && fs.existsSync(path.join(__dirname, '../../examples', e.name, 'cdk8s.yaml')))
   .map(e => e.name)
   .sort();
 
