@@ -140,7 +140,7 @@ export interface ScratchNginxFargateProps {
  * - **memory-backed tmpfs**: the runtime volume is a bind mount on the task's disk-backed ephemeral storage,
  *   not an `emptyDir` with `medium: Memory`, and it has no size limit of its own. Fargate creates it owned by
  *   root with mode 0755 unless the image declares a `VOLUME` at that path whose directory belongs to the
- *   runtime user; synth warns when the image does not.
+ *   runtime user; `NginxImage` declares one (owned by uid:gid), and synth warns for an image that does not.
  * - **Pod Security Admission**: nothing in ECS refuses a task definition that loosens these settings; only
  *   this construct's checks (and your own, such as AWS Config rules) do.
  * - **a container health check**: the image has no shell and no HTTP client for an ECS `healthCheck` command,
@@ -326,7 +326,12 @@ export class ScratchNginxFargate extends Construct {
         open: true,
         defaultTargetGroups: [this.targetGroup],
       });
-      this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS });
+      this.loadBalancer.addRedirect({
+        sourcePort: 80,
+        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+        targetPort: 443,
+        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      });
     } else {
       this.listener = this.loadBalancer.addListener('Http', {
         port: 80,

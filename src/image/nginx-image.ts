@@ -190,7 +190,11 @@ export class NginxImage {
     const gid = String(this.gid);
     const setup = [
       ...(this.files ? [] : [`sh /build/collect-rootfs.sh /rootfs ${this.closureRoots.join(' ')}`]),
-      `mkdir -p /rootfs/etc${NGINX_CONF_DIR.slice('/etc'.length)}/conf.d /rootfs${NGINX_HTML_DIR}`,
+      `mkdir -p /rootfs/etc${NGINX_CONF_DIR.slice('/etc'.length)}/conf.d /rootfs${NGINX_HTML_DIR} /rootfs${this.config.runtimeDir}`,
+      // The runtime folder belongs to the runtime user, so a runtime that creates the volume from the image
+      // (Docker, ECS/Fargate bind mounts) makes it writable for nginx; Kubernetes mounts an emptyDir over it.
+      `chown ${uid}:${gid} /rootfs${this.config.runtimeDir}`,
+      `chmod 0700 /rootfs${this.config.runtimeDir}`,
       `cp ${NGINX_CONF_DIR}/mime.types /rootfs${NGINX_CONF_DIR}/mime.types`,
       `printf '%s\\n' '${this.userName}:x:${uid}:${gid}:${this.userName}:/nonexistent:/sbin/nologin' > /rootfs/etc/passwd`,
       `printf '%s\\n' '${this.userName}:x:${gid}:' > /rootfs/etc/group`,
@@ -207,6 +211,7 @@ export class NginxImage {
       ins('COPY', `conf.d/ ${NGINX_CONF_DIR}/conf.d/`),
       ins('COPY', `html/ ${NGINX_HTML_DIR}/`),
       ins('LABEL', Object.keys(labels).sort().map(k => labelPair(k, labels[k])).join(' \\\n      ')),
+      ins('VOLUME', execForm([this.config.runtimeDir])),
       ins('USER', `${uid}:${gid}`),
       ins('EXPOSE', this.config.listenPorts().map(p => `${p}/tcp`).join(' ')),
       ins('STOPSIGNAL', 'SIGQUIT'),

@@ -47,7 +47,9 @@ describe.each(VARIANTS)('Dockerfile: %s', (_name, props) => {
 
   test('the final stage: copies only, numeric USER, EXPOSE of every listen port, SIGQUIT, exec-form CMD', () => {
     const final = stages(text)[1];
-    expect(keywords(final).filter(k => !['FROM', 'COPY', 'LABEL', 'USER', 'EXPOSE', 'STOPSIGNAL', 'CMD'].includes(k))).toEqual([]);
+    expect(keywords(final).filter(k => !['FROM', 'COPY', 'LABEL', 'VOLUME', 'USER', 'EXPOSE', 'STOPSIGNAL', 'CMD'].includes(k))).toEqual([]);
+    expect(args(final, 'VOLUME')).toEqual([JSON.stringify([img.config.runtimeDir])]);
+    expect(args(stages(text)[0], 'RUN')[0]).toContain(`chown ${img.uid}:${img.gid} /rootfs${img.config.runtimeDir}`);
     expect(args(final, 'USER')).toEqual([`${img.uid}:${img.gid}`]);
     expect(args(final, 'USER')[0]).toMatch(/^[1-9][0-9]*:[1-9][0-9]*$/);
     expect(args(final, 'EXPOSE')).toEqual([img.config.listenPorts().map(p => `${p}/tcp`).join(' ')]);
