@@ -1,0 +1,11 @@
+import { NginxConfig, NginxImage } from '../src';
+import { evaluatePolicy } from '../src/policy/engine';
+const c = new NginxConfig();
+const img = new NginxImage({ config: c });
+const time = (name: string, f: () => unknown, n = 200) => { const t = Date.now(); for (let i = 0; i < n; i++) f(); console.log(name, ((Date.now() - t) / n).toFixed(2), 'ms'); };
+time('files', () => c.files());
+time('findings', () => c.findings());
+time('validate', () => c.validate());
+time('image.validate', () => img.validate());
+time('buildContext', () => img.buildContext());
+void evaluatePolicy;
