@@ -131,6 +131,7 @@ export class NginxImage {
   /** Path of the nginx binary. */
   public readonly nginxBinary: string;
   private readonly extraLabels: { [key: string]: string };
+  private readonly memos = new Map<string, unknown>();
 
   constructor(props: NginxImageProps) {
     this.config = props.config;
@@ -237,6 +238,16 @@ export class NginxImage {
 
   /** Every file of the build context, sorted by path. Reads `htmlDir` when set. */
   public buildContext(): BuildContextFile[] {
+    return [...this.memo('buildContext', () => this.computeBuildContext())];
+  }
+
+  private memo<T>(name: string, compute: () => T): T {
+    const key = `${name}|${this.config._stateKey()}`;
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
+  private computeBuildContext(): BuildContextFile[] {
     const files: BuildContextFile[] = [
       { path: 'Dockerfile', content: this.dockerfile() },
       { path: '.dockerignore', content: '# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n' },
@@ -251,6 +262,10 @@ export class NginxImage {
 
   /** Problems with the image, each saying what is wrong and how to fix it (the config is checked too). */
   public validate(): string[] {
+    return [...this.memo('validate', () => this.computeValidate())];
+  }
+
+  private computeValidate(): string[] {
     const problems: string[] = [];
     problems.push(...checkPinnedImageReference(this.baseImage, 'baseImage'));
     if (!REPOSITORY.test(this.repository)) {

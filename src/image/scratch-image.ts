@@ -33,6 +33,7 @@ export class ScratchImage extends Construct {
   /** Absolute path of the build-context folder. */
   public readonly contextPath: string;
   private warned = false;
+  private writtenState?: string;
 
   constructor(scope: Construct, id: string, props: ScratchImageProps) {
     super(scope, id);
@@ -56,7 +57,10 @@ export class ScratchImage extends Construct {
         }
         // Never write a context from an invalid model; the first construct using the image reports why.
         const problems = this.image.validate();
-        if (problems.length === 0) {
+        // cdk8s validates the whole app once per chart: write each state of the model once.
+        const state = this.image.config._stateKey();
+        if (problems.length === 0 && state !== this.writtenState) {
+          this.writtenState = state;
           writeBuildContext(this.contextPath, this.image.buildContext());
           if (checksImage && !this.warned) {
             this.warned = true;

@@ -239,6 +239,15 @@ export class NginxServer {
     return copy;
   }
 
+  /**
+   * A key that changes whenever the server changes. Servers only grow (add* methods append immutable
+   * directives), so the lengths identify the state.
+   * @internal
+   */
+  public _stateKey(): string {
+    return `${this.locations.length}.${this.extra.length}.${this.proxies.length}`;
+  }
+
   /** Folder the TLS Secret is mounted at, for a TLS server. */
   public get certificateDir(): string | undefined {
     return this.tls ? this.tls.certificateDir ?? `${NGINX_CONF_DIR}/tls/${this.name}` : undefined;

@@ -226,6 +226,8 @@ export class NginxWorkload extends Construct {
   /** The image model this workload runs. */
   public readonly image: NginxImage;
   private warned = false;
+  private checkedState?: string;
+  private checkedProblems: string[] = [];
   /** The workload's own ServiceAccount (no API token). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy: default deny, ingress on the server ports, egress to DNS and the upstreams. */
@@ -404,8 +406,15 @@ export class NginxWorkload extends Construct {
           all.push('the nginx config changed after this workload was created, so its ports, probes and ConfigMaps describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating the workload.');
         }
         if (all.length > 0) return all;
-        const synthesised = this.checkSynthesised(deploymentObject);
-        return synthesised.length > 0 ? synthesised : this.checkPolicy(props.policyOptOuts ?? []);
+        // cdk8s validates the whole app once per chart: check each state of the objects once.
+        const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+        const state = JSON.stringify(objects);
+        if (state !== this.checkedState) {
+          const synthesised = this.checkSynthesised(deploymentObject);
+          this.checkedProblems = synthesised.length > 0 ? synthesised : this.checkPolicy(objects, props.policyOptOuts ?? []);
+          this.checkedState = state;
+        }
+        return this.checkedProblems;
       },
     });
   }
@@ -415,8 +424,7 @@ export class NginxWorkload extends Construct {
    * reported by checkSynthesised), warnings go to stderr, and the hardening report is written next to the
    * manifests (`<outdir>/reports/<workload>.md` and `.json`) when the app has an output folder.
    */
-  private checkPolicy(optOuts: PolicyOptOut[]): string[] {
-    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+  private checkPolicy(objects: any[], optOuts: PolicyOptOut[]): string[] {
     let results: ControlResult[];
     try {
       results = evaluatePolicy(objects, optOuts);

@@ -41,3 +41,34 @@ describe('NginxConfig.derive: a base plus per-site and per-environment changes',
     expect(base.derive().files()).toEqual(base.files());
   });
 });
+
+describe('derived results are cached per state of the model, and follow every change', () => {
+  test('files() changes after each kind of addition, and equal states give equal results', () => {
+    const config = new NginxConfig();
+    const seen = new Set<string>();
+    const snapshot = () => JSON.stringify(config.files());
+    seen.add(snapshot());
+    expect(snapshot()).toBe([...seen][0]);
+    const changes: Array<() => void> = [
+      () => config.addMainDirective(Directive.of('worker_rlimit_nofile', '4096')),
+      () => config.addEventsDirective(Directive.of('multi_accept', 'on')),
+      () => config.addHttpDirective(Directive.of('map_hash_bucket_size', '128')),
+      () => config.addUpstream({ name: 'api', servers: ['127.0.0.1:9000'] }),
+      () => config.servers[0].addProxy('/api/', 'api'),
+      () => config.servers[0].addRedirect('/a', '/b'),
+      () => config.servers[0].addLocation('/x'),
+      () => config.servers[0].addDirective(Directive.of('add_header', 'X-A', 'b')),
+      () => config.addServer({ name: 'second', port: 8081 }),
+    ];
+    for (const change of changes) {
+      change();
+      const now = snapshot();
+      expect(seen.has(now)).toBe(false);
+      seen.add(now);
+    }
+    // Cached arrays are copies: changing one does not change the next result.
+    const files = config.files();
+    files.pop();
+    expect(config.files()).toHaveLength(3);
+  });
+});
