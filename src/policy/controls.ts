@@ -525,6 +525,8 @@ const imageTag = podControl('image-tag', 'Every image is pinned: a tag other tha
 
 const imageDigest = podControl('image-digest', 'Every image is pinned by digest (@sha256:...)', [], (pod, add) => {
   for (const { c, path, label } of containersOf(pod)) {
+    // A DockerImageAsset's imageUri (an AWS CDK token) is tagged with the asset's content hash.
+    if (String(c.image ?? '').includes('${Token[')) continue;
     const { digest } = parseImage(String(c.image ?? ''));
     if (digest === undefined || !DIGEST.test(digest)) {
       add(pod.obj, `${path}/image`, `${label} uses image '${c.image}' without a sha256 digest, so a re-pushed tag changes what runs; reference it as repository@sha256:... with the 64-hex digest the registry returned on push.`);

@@ -389,3 +389,11 @@ describe('what passes', () => {
     expect(findControl('namespace')!.check([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } }])).toEqual([]);
   });
 });
+
+test('an AWS CDK token image (a DockerImageAsset imageUri, content-hash tag) passes image-tag and image-digest', () => {
+  const objects = compliant();
+  const deployment = objects.find((o: any) => o.kind === 'Deployment');
+  deployment.spec.template.spec.containers[0].image = '${Token[TOKEN.8]}';
+  const results = evaluatePolicy(objects);
+  expect(results.filter(r => r.control === 'image-tag' || r.control === 'image-digest').map(r => r.status)).toEqual([ControlStatus.PASS, ControlStatus.PASS]);
+});
