@@ -66,4 +66,10 @@ const example = project.addTask('example', {
 });
 example.exec('sh examples/synth-all.sh');
 
+// Benchmarks (not tests): image against its limit, synth cost, nginx throughput, cold start.
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ and write bench/results.md (needs buildah, podman, nginx-light, wrk).',
+  exec: 'ts-node --transpile-only bench/run.ts',
+});
+
 project.synth();

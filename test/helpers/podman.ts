@@ -63,16 +63,22 @@ export function debianMirror(): string {
   return 'http://deb.debian.org/debian';
 }
 
+/** The debootstrapped base, shared by every work folder (tests may run in parallel). */
+const BASE_TAR = path.join(__dirname, '../../.work/nginx-base-bookworm.tar');
+
 /**
- * A local Debian 12 image with nginx-light (no registry needed): debootstrap, then podman import.
- * Built once per work folder and reused.
+ * A local Debian 12 image with nginx-light (no registry needed): debootstrap once per machine into a tar
+ * (under an exclusive lock, so parallel test files never run two debootstraps at once), then podman import
+ * into this work folder's storage.
  */
 export function ensureDebianNginxBase(podman: Podman, ref: string): void {
   if (podman.imageExists(ref)) return;
-  const rootfs = path.join(podman.workDir, 'base-rootfs');
-  fs.rmSync(rootfs, { recursive: true, force: true });
-  podman.run('debootstrap', ['--variant=minbase', '--include=nginx-light', 'bookworm', rootfs, debianMirror()], { timeoutMs: 600_000 });
-  const tar = spawnSync('sh', ['-c', `tar --numeric-owner -C "${rootfs}" -c . | podman import - ${ref}`], { env: podman.env, encoding: 'utf8', timeout: 300_000 });
-  if (tar.status !== 0) throw new Error(`podman import failed:\n${tar.stdout}\n${tar.stderr}`);
-  fs.rmSync(rootfs, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(BASE_TAR), { recursive: true });
+  const rootfs = `${BASE_TAR}.rootfs`;
+  const script = `[ -s "${BASE_TAR}" ] && exit 0; set -e; rm -rf "${rootfs}";`
+    + ` debootstrap --variant=minbase --include=nginx-light bookworm "${rootfs}" "${debianMirror()}";`
+    + ` for m in proc sys dev/pts dev; do umount "${rootfs}/$m" 2>/dev/null || true; done;`
+    + ` tar --numeric-owner -C "${rootfs}" -cf "${BASE_TAR}.tmp" .; mv "${BASE_TAR}.tmp" "${BASE_TAR}"; rm -rf "${rootfs}"`;
+  podman.run('flock', [`${BASE_TAR}.lock`, 'sh', '-c', script], { timeoutMs: 900_000 });
+  podman.run('podman', ['import', BASE_TAR, ref], { timeoutMs: 300_000 });
 }

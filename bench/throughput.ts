@@ -1,0 +1,159 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NginxConfig } from '../src';
+import { Row, median, sleep } from './common';
+import { WrkResult, wrk } from './wrk';
+import { freePort } from '../test/helpers/live-nginx';
+
+interface Running { port: number; stop(): Promise<void>; log(): string }
+
+/**
+ * Starts the host's Debian nginx (the same binary for both configs) the way test/helpers/live-nginx.ts does:
+ * a private mount namespace with `conf` bound on /etc/nginx and `html` on /usr/share/nginx/html, a fresh
+ * tmpfs on /dev/shm, uid/gid 65532. stdout (the access log of both configs) goes to /dev/null; stderr to a file.
+ */
+async function startIsolated(conf: string, html: string, port: number): Promise<Running> {
+  spawnSync('chmod', ['-R', 'a+rX', conf, html]);
+  const log = path.join(path.dirname(conf), 'stderr.log');
+  fs.writeFileSync(log, '');
+  fs.chownSync(log, 65532, 65532);
+  const out = fs.openSync('/dev/null', 'w');
+  const err = fs.openSync(log, 'a');
+  const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
+    + 'exec setpriv --reuid 65532 --regid 65532 --clear-groups /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g "daemon off;"';
+  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, html], { stdio: ['ignore', out, err] });
+  fs.closeSync(out);
+  fs.closeSync(err);
+  const readLog = () => fs.readFileSync(log, 'utf8');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      if (res.status === 200) break;
+    } catch { /* not yet */ }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nginx did not serve 200 on ${port}:\n${readLog()}`);
+    await sleep(50);
+  }
+  return {
+    port,
+    log: readLog,
+    stop: async () => {
+      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+      child.kill('SIGQUIT');
+      await exited;
+    },
+  };
+}
+
+/** A deterministic html page of exactly `size` bytes. */
+function page(size: number): string {
+  const head = '<!doctype html><html><head><title>bench</title></head><body><p>';
+  const tail = '</p></body></html>\n';
+  return head + 'x'.repeat(size - head.length - tail.length) + tail;
+}
+
+function replaceOnce(text: string, from: RegExp, to: string, changes: string[], why: string): string {
+  if (!from.test(text)) throw new Error(`stock config: ${from} not found (Debian changed its nginx.conf?)`);
+  changes.push(`${why}: \`${from.exec(text)![0].trim()}\` -> \`${to.replace(/\$1/g, '').replace(/\s*\n\s*/g, ' ').trim() || '(removed)'}\``);
+  return text.replace(from, to);
+}
+
+/**
+ * Debian's stock /etc/nginx (nginx.conf, sites-enabled/default, modules-enabled, mime.types...) copied as is,
+ * changed only where an unprivileged nginx on a free port needs it. Every change is returned.
+ */
+function stockConf(dir: string, port: number): string[] {
+  const changes: string[] = [];
+  spawnSync('cp', ['-a', '/etc/nginx/.', dir]);
+  const confFile = path.join(dir, 'nginx.conf');
+  let conf = fs.readFileSync(confFile, 'utf8');
+  conf = replaceOnce(conf, /^user\s+www-data;\n/m, '', changes, 'no user directive (ignored with a warning when not root)');
+  conf = replaceOnce(conf, /^pid\s+\/run\/nginx\.pid;/m, 'pid /dev/shm/nginx.pid;', changes, 'pid writable by uid 65532');
+  conf = replaceOnce(conf, /^error_log\s+\/var\/log\/nginx\/error\.log;/m, 'error_log stderr;', changes, 'error log to stderr (uid 65532 cannot write /var/log/nginx)');
+  conf = replaceOnce(conf, /^(\s*)access_log\s+\/var\/log\/nginx\/access\.log;/m, '$1access_log /dev/stdout;', changes, 'access log to stdout like ours (stdout of both is /dev/null)');
+  conf = replaceOnce(conf, /^(\s*)gzip on;/m, '$1gzip on;\n$1client_body_temp_path /dev/shm/client_temp;\n$1proxy_temp_path /dev/shm/proxy_temp;\n$1fastcgi_temp_path /dev/shm/fastcgi_temp;\n$1uwsgi_temp_path /dev/shm/uwsgi_temp;\n$1scgi_temp_path /dev/shm/scgi_temp;',
+    changes, 'five temp paths added in /dev/shm (/var/lib/nginx is not writable by uid 65532)');
+  fs.writeFileSync(confFile, conf);
+  const siteFile = path.join(dir, 'sites-enabled/default');
+  let site = fs.readFileSync(siteFile, 'utf8');
+  site = replaceOnce(site, /^\s*listen 80 default_server;/m, `\tlisten ${port} default_server;`, changes, 'free unprivileged port');
+  site = replaceOnce(site, /^\s*listen \[::\]:80 default_server;/m, `\tlisten [::]:${port} default_server;`, changes, 'free unprivileged port (IPv6)');
+  site = replaceOnce(site, /^\s*root \/var\/www\/html;/m, '\troot /usr/share/nginx/html;', changes, 'the same document root as ours');
+  fs.rmSync(siteFile);
+  fs.writeFileSync(siteFile, site); // sites-enabled/default is a symlink in Debian: write a file
+  return changes;
+}
+
+/**
+ * Benchmark 3: the same nginx binary and the same 4 KiB page, the library's default config vs Debian's
+ * stock config. wrk -t2 -c64 -d10s --latency, two rounds in alternating order; figures are the means.
+ */
+export async function throughputBenchmark(): Promise<{ rows: Row[]; details: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-throughput-'));
+  const html = path.join(dir, 'html');
+  fs.mkdirSync(html);
+  fs.writeFileSync(path.join(html, 'index.html'), page(4096));
+
+  const oursPort = await freePort();
+  const oursConf = path.join(dir, 'ours', 'etc-nginx');
+  fs.mkdirSync(path.join(oursConf, 'conf.d'), { recursive: true });
+  fs.copyFileSync('/etc/nginx/mime.types', path.join(oursConf, 'mime.types'));
+  const config = new NginxConfig({ servers: [{ name: 'bench', port: oursPort, defaultServer: true }] });
+  for (const f of config.files()) {
+    fs.mkdirSync(path.dirname(path.join(oursConf, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(oursConf, f.path), f.content);
+  }
+  const stockPort = await freePort();
+  const stockDir = path.join(dir, 'stock', 'etc-nginx');
+  fs.mkdirSync(stockDir, { recursive: true });
+  const changes = stockConf(stockDir, stockPort);
+
+  const ours = await startIsolated(oursConf, html, oursPort);
+  let stock: Running | undefined;
+  try {
+    stock = await startIsolated(stockDir, html, stockPort);
+    const results: { ours: WrkResult[]; stock: WrkResult[] } = { ours: [], stock: [] };
+    const order: Array<'ours' | 'stock'> = ['ours', 'stock', 'stock', 'ours'];
+    for (const which of order) {
+      const port = which === 'ours' ? oursPort : stockPort;
+      results[which].push(await wrk(`http://127.0.0.1:${port}/`, { seconds: 10 }));
+      await sleep(1000);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const o = { rps: mean(results.ours.map(r => r.requestsPerSecond)), p99: mean(results.ours.map(r => r.p99Ms)) };
+    const s = { rps: mean(results.stock.map(r => r.requestsPerSecond)), p99: mean(results.stock.map(r => r.p99Ms)) };
+    const errors = [...results.ours, ...results.stock]
+      .map(r => r.non2xx + r.socketErrors.connect + r.socketErrors.read + r.socketErrors.write + r.socketErrors.timeout);
+    const rpsRatio = o.rps / s.rps;
+    return {
+      rows: [
+        { benchmark: '3 throughput', figure: 'requests/s, GET / (4 KiB index.html), wrk -t2 -c64 -d10s, mean of 2 runs', value: o.rps.toFixed(0), baseline: `stock ${s.rps.toFixed(0)}`, ratio: `${rpsRatio.toFixed(3)}x`, goal: '>= 1.0x', met: rpsRatio >= 1.0 },
+        { benchmark: '3 throughput', figure: 'p99 latency (lower is better)', value: `${o.p99.toFixed(2)} ms`, baseline: `stock ${s.p99.toFixed(2)} ms`, ratio: `${(o.p99 / s.p99).toFixed(3)}x`, goal: '-' },
+      ],
+      details: [
+        `runs (order ${order.join(', ')}): ours ${results.ours.map(r => r.requestsPerSecond.toFixed(0)).join(', ')} req/s, p99 ${results.ours.map(r => r.p99Ms.toFixed(2)).join(', ')} ms; `
+          + `stock ${results.stock.map(r => r.requestsPerSecond.toFixed(0)).join(', ')} req/s, p99 ${results.stock.map(r => r.p99Ms.toFixed(2)).join(', ')} ms`,
+        `errors (non-2xx + socket errors) per run: ${errors.join(', ')}; median ${median(errors)}`,
+        'both: host /usr/sbin/nginx, uid 65532, private mount namespace, /dev/shm tmpfs, same html root, access log written to stdout = /dev/null, wrk on the same 2 CPUs',
+        ...changes.map(c => `stock change: ${c}`),
+      ],
+    };
+  } finally {
+    await ours.stop();
+    if (stock) await stock.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Directives that differ between the two configs and can move the number (for results.md). */
+export const THROUGHPUT_DIFFERENCES = [
+  'ours adds 6 security headers (CSP, COOP, Permissions-Policy, Referrer-Policy, nosniff, X-Frame-Options) plus Cache-Control: no-cache on html: ~400 more response bytes per request',
+  'ours: `location ~* \\.html?$` regex location and `limit_except GET` on the internal redirect to /index.html; stock: one prefix location',
+  'ours: access_log format `main` (adds $http_x_forwarded_for); stock: `combined`; both written to /dev/null via stdout',
+  'ours: worker_connections 1024, keepalive_timeout 65, reset_timedout_connection, client/send timeouts 10s; stock: worker_connections 768, defaults',
+  'gzip on in both; wrk sends no Accept-Encoding, so neither compresses (ours: gzip_min_length 1024, gzip_types list; stock: text/html only)',
+  'neither sets open_file_cache (each request opens and stats the file); both sendfile on, tcp_nopush on',
+  'stock loads the echo module (modules-enabled/50-mod-http-echo.conf) and sets types_hash_max_size 2048, ssl_* (unused)',
+];
