@@ -1,4 +1,4 @@
-import { Directive, KEY_VALUE_BLOCKS } from './directive';
+import { Directive, KEY_VALUE_BLOCKS, walkConfigDirectives } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
 
 /**
@@ -75,18 +75,7 @@ export function checkSecurity(tree: readonly Directive[]): ConfigFinding[] {
 // Tree helpers
 
 /** Depth-first walk that does not descend into key-value blocks (their entries are data). */
-function walk(
-  directives: readonly Directive[],
-  visit: (d: Directive, parents: readonly Directive[]) => void,
-  parents: readonly Directive[] = [],
-): void {
-  for (const d of directives) {
-    visit(d, parents);
-    if (d.block && !KEY_VALUE_BLOCKS.has(d.name)) {
-      walk(d.block, visit, [...parents, d]);
-    }
-  }
-}
+const walk = walkConfigDirectives;
 
 function finding(check: string, severity: Severity, where: string, message: string): ConfigFinding {
   return { check, severity, where, message };

@@ -66,3 +66,17 @@ export function walkDirectives(
     }
   }
 }
+
+/** Like `walkDirectives`, but does not descend into key-value blocks (their entries are data, not directives). */
+export function walkConfigDirectives(
+  directives: readonly Directive[],
+  visit: (d: Directive, parents: readonly Directive[]) => void,
+  parents: readonly Directive[] = [],
+): void {
+  for (const d of directives) {
+    visit(d, parents);
+    if (d.block && !KEY_VALUE_BLOCKS.has(d.name)) {
+      walkConfigDirectives(d.block, visit, [...parents, d]);
+    }
+  }
+}

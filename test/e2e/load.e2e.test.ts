@@ -2,8 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import * as YAML from 'yaml';
-import { Podman, ensureDebianNginxBase, haveCommands } from '../helpers/podman';
+import { Podman, ensureDebianNginxBase, haveCommands, playDeployment } from '../helpers/podman';
 import { manifests, synthExample } from '../helpers/synth';
 
 /**
@@ -64,7 +63,6 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
   let kubeFile: string;
   let podIp: string;
   let containerName: string;
-  let podId: string;
 
   beforeAll(() => {
     ensureDebianNginxBase(podman, BASE);
@@ -77,19 +75,10 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
     expect(deployment.spec.template.spec.containers[0].resources.limits.memory).toBe('128Mi');
     const context = path.join(outdir, 'images', fs.readdirSync(path.join(outdir, 'images'))[0]);
     podman.run('buildah', ['bud', '--layers=false', '--pull=never', '-t', imageRef, '-f', path.join(context, 'Dockerfile'), context], { timeoutMs: 600_000 });
-    // podman 4.3 publishes every containerPort on the host: run one replica without the port list (see
-    // examples.e2e.test.ts); the test reaches nginx on the pod's own IP.
-    deployment.spec.replicas = 1;
-    delete deployment.spec.template.spec.containers[0].ports;
     kubeFile = path.join(WORK, 'static-site.kube.yaml');
-    fs.writeFileSync(kubeFile, objects.filter(o => o.kind === 'Deployment' || o.kind === 'ConfigMap').map(o => YAML.stringify(o)).join('---\n'));
-    podman.run('podman', ['kube', 'down', kubeFile], { allowFailure: true });
-    podman.run('podman', ['volume', 'prune', '--force']);
-    const played = podman.run('podman', ['kube', 'play', kubeFile]).stdout;
-    podId = /Pod:\s*([0-9a-f]{64})/.exec(played)![1];
-    containerName = /Container:\s*([0-9a-f]{64})/.exec(played)![1];
-    const infra = podman.run('podman', ['pod', 'inspect', podId, '--format', '{{.InfraContainerID}}']).stdout.trim();
-    podIp = podman.run('podman', ['inspect', infra, '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}']).stdout.trim();
+    const pod = playDeployment(podman, objects, kubeFile);
+    containerName = pod.containerId;
+    podIp = pod.podIp;
   }, 900_000);
 
   afterAll(() => {

@@ -1,6 +1,7 @@
 import { SpawnSyncReturns, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
 
 /** Private container storage and settings for buildah/podman on this machine (see FACTS: vfs, runc, cgroupfs). */
 export class Podman {
@@ -81,4 +82,41 @@ export function ensureDebianNginxBase(podman: Podman, ref: string): void {
     + ` tar --numeric-owner -C "${rootfs}" -cf "${BASE_TAR}.tmp" .; mv "${BASE_TAR}.tmp" "${BASE_TAR}"; rm -rf "${rootfs}"`;
   podman.run('flock', [`${BASE_TAR}.lock`, 'sh', '-c', script], { timeoutMs: 900_000 });
   podman.run('podman', ['import', BASE_TAR, ref], { timeoutMs: 300_000 });
+}
+
+/** A pod started by `podman kube play`. */
+export interface PlayedPod {
+  readonly kubeFile: string;
+  readonly podId: string;
+  readonly containerId: string;
+  readonly podIp: string;
+}
+
+/**
+ * Runs the Deployment and ConfigMaps of synthesised objects with `podman kube play` and returns the pod.
+ * Service, NetworkPolicy, PDB and ServiceAccount only matter in a cluster. podman 4.3 also publishes every
+ * containerPort on the host (a second replica, or anything else on the machine using the port, could not
+ * bind it): one replica runs, without the port list, which only documents the port; tests reach nginx on
+ * the pod's own IP. kube down keeps the volumes it made for ConfigMaps, so they are pruned first.
+ */
+export function playDeployment(podman: Podman, objects: any[], kubeFile: string): PlayedPod {
+  const deployment = objects.find(o => o.kind === 'Deployment');
+  const played = { ...deployment, spec: { ...deployment.spec, replicas: 1, template: { ...deployment.spec.template } } };
+  const pod = { ...played.spec.template.spec };
+  pod.containers = pod.containers.map((c: any) => {
+    const { ports, ...rest } = c;
+    void ports;
+    return rest;
+  });
+  played.spec.template.spec = pod;
+  const docs = [played, ...objects.filter(o => o.kind === 'ConfigMap')];
+  fs.writeFileSync(kubeFile, docs.map(o => YAML.stringify(o)).join('---\n'));
+  podman.run('podman', ['kube', 'down', kubeFile], { allowFailure: true });
+  podman.run('podman', ['volume', 'prune', '--force']);
+  const out = podman.run('podman', ['kube', 'play', kubeFile]).stdout;
+  const podId = /Pod:\s*([0-9a-f]{64})/.exec(out)![1];
+  const containerId = /Container:\s*([0-9a-f]{64})/.exec(out)![1];
+  const infra = podman.run('podman', ['pod', 'inspect', podId, '--format', '{{.InfraContainerID}}']).stdout.trim();
+  const podIp = podman.run('podman', ['inspect', infra, '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}']).stdout.trim();
+  return { kubeFile, podId, containerId, podIp };
 }
