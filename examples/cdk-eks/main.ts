@@ -15,7 +15,7 @@ export function siteConfig(): NginxConfig {
 
 export function build(app: cdk.App): cdk.Stack {
   const stack = new cdk.Stack(app, 'ScratchNginxEks', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const image = new NginxImage({ config: siteConfig(), repository: 'site', tag: '1.0.0', htmlDir: path.join(__dirname, 'html') });
+  const image = new NginxImage({ config: siteConfig(), repository: 'site', tag: '1.0.0', htmlDir: path.join(__dirname, '../seed/html') });
   const asset = new ScratchImageAsset(stack, 'Image', { image });
   const cluster = new eks.Cluster(stack, 'Cluster', {
     version: eks.KubernetesVersion.V1_27,

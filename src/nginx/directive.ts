@@ -53,30 +53,21 @@ export class Directive {
  */
 export const KEY_VALUE_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match', 'num_map']);
 
-/** Calls `visit` for every directive of the tree, depth first, with its parent chain. */
-export function walkDirectives(
-  directives: readonly Directive[],
-  visit: (d: Directive, parents: readonly Directive[]) => void,
-  parents: readonly Directive[] = [],
-): void {
+type Visitor = (d: Directive, parents: readonly Directive[]) => void;
+
+function walk(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[], into: (d: Directive) => boolean): void {
   for (const d of directives) {
     visit(d, parents);
-    if (d.block) {
-      walkDirectives(d.block, visit, [...parents, d]);
-    }
+    if (d.block && into(d)) walk(d.block, visit, [...parents, d], into);
   }
 }
 
+/** Calls `visit` for every directive of the tree, depth first, with its parent chain. */
+export function walkDirectives(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[] = []): void {
+  walk(directives, visit, parents, () => true);
+}
+
 /** Like `walkDirectives`, but does not descend into key-value blocks (their entries are data, not directives). */
-export function walkConfigDirectives(
-  directives: readonly Directive[],
-  visit: (d: Directive, parents: readonly Directive[]) => void,
-  parents: readonly Directive[] = [],
-): void {
-  for (const d of directives) {
-    visit(d, parents);
-    if (d.block && !KEY_VALUE_BLOCKS.has(d.name)) {
-      walkConfigDirectives(d.block, visit, [...parents, d]);
-    }
-  }
+export function walkConfigDirectives(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[] = []): void {
+  walk(directives, visit, parents, d => !KEY_VALUE_BLOCKS.has(d.name));
 }

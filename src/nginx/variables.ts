@@ -1,4 +1,4 @@
-import { Directive, KEY_VALUE_BLOCKS, walkDirectives } from './directive';
+import { Directive, walkConfigDirectives } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
 import { NGINX_VARIABLES, NGINX_VARIABLE_PREFIXES } from './reference-variables';
 
@@ -51,8 +51,7 @@ function definedVariables(tree: readonly Directive[]): Set<string> {
   const captures = (regex: string) => {
     for (const m of regex.matchAll(NAMED_CAPTURE)) defined.add(m[1] ?? m[2]);
   };
-  walkDirectives(tree, (d, parents) => {
-    if (parents.some(p => KEY_VALUE_BLOCKS.has(p.name))) return;
+  walkConfigDirectives(tree, d => {
     if (d.name === 'set' || d.name === 'perl_set' || d.name === 'js_set') define(d.args[0]);
     if (d.name === 'map' || d.name === 'split_clients') define(d.args[1]);
     if (d.name === 'geo') define(d.args[d.args.length - 1]);
@@ -75,8 +74,7 @@ function exists(name: string, defined: Set<string>, directive: string): boolean 
 export function checkVariables(tree: readonly Directive[]): ConfigFinding[] {
   const defined = definedVariables(tree);
   const findings: ConfigFinding[] = [];
-  walkDirectives(tree, (d, parents) => {
-    if (parents.some(p => KEY_VALUE_BLOCKS.has(p.name))) return;
+  walkConfigDirectives(tree, (d, parents) => {
     const literal = literalArgs(d);
     d.args.forEach((arg, i) => {
       if (literal.has(i)) return;
