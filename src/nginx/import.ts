@@ -141,6 +141,8 @@ export function importNginxConfig(
     modules: tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`)),
     keepaliveTimeoutSeconds: seconds(keepalive),
     workerShutdownTimeoutSeconds: seconds(find(tree, 'worker_shutdown_timeout')?.args[0]),
+    // An imported open_file_cache is kept as it is, in place of the library's.
+    openFileCacheEntries: http.some(d => d.name.startsWith('open_file_cache')) ? 0 : undefined,
     servers: [],
     ...props,
   });

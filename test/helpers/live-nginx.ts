@@ -6,6 +6,8 @@ import * as path from 'path';
 
 export interface LiveNginx {
   readonly logs: () => string;
+  /** The host folder mounted at /usr/share/nginx/html. */
+  readonly htmlDir: string;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startNginx(
   }
   return {
     logs,
+    htmlDir: root,
     stop: async () => {
       const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
       child.kill('SIGQUIT');

@@ -232,6 +232,41 @@ describeLive('single-page app, whole-server redirect and rate limits, run by ngi
   }, 30_000);
 });
 
+describeLive('the open file cache, run by nginx', () => {
+  // A file replaced on disk (a new inode under the same name) shows whether nginx serves it from its cache.
+  async function servedAfterReplace(config: NginxConfig): Promise<[string, string]> {
+    const port = config.listenPorts()[0];
+    const nginx = await startNginx(config.files(), { 'page.html': 'version 1' }, port);
+    try {
+      const first = await request(port, '/page.html');
+      const next = `${nginx.htmlDir}/page.html.new`;
+      fs.writeFileSync(next, 'version 2');
+      fs.chmodSync(next, 0o644);
+      fs.renameSync(next, `${nginx.htmlDir}/page.html`);
+      const second = await request(port, '/page.html');
+      return [first.body, second.body];
+    } finally {
+      await nginx.stop();
+    }
+  }
+
+  test('on by default: a served file is kept open and its lookup cached (no open/fstat per request)', async () => {
+    const config = new NginxConfig({ servers: [{ name: 's', port: await freePort(), defaultServer: true }] });
+    expect(await servedAfterReplace(config)).toEqual(['version 1', 'version 1']);
+  });
+
+  test('openFileCacheEntries 0 turns it off: every request opens the file', async () => {
+    const config = new NginxConfig({ openFileCacheEntries: 0, servers: [{ name: 's', port: await freePort(), defaultServer: true }] });
+    expect(config.files()[0].content).not.toContain('open_file_cache');
+    expect(await servedAfterReplace(config)).toEqual(['version 1', 'version 2']);
+  });
+
+  test('a negative or fractional size is refused', () => {
+    expect(new NginxConfig({ openFileCacheEntries: -1 }).validate()).toEqual([expect.stringContaining('openFileCacheEntries -1 must be a whole number >= 0')]);
+    expect(new NginxConfig({ openFileCacheEntries: 1.5 }).validate()).toHaveLength(1);
+  });
+});
+
 describe('each feature is accepted by nginx -t alone', () => {
   test.each([
     ['modern TLS + HTTP/2 needs nginx 1.25.1 (skipped here: Debian 12 has 1.22)', null],

@@ -86,6 +86,18 @@ describe('imports with includes, upstreams and maps', () => {
     expect(http.filter(d => d.name === 'include').map(d => d.args[0])).toEqual(['/etc/nginx/mime.types', '/etc/nginx/conf.d/*.conf']);
   });
 
+  test('an imported open_file_cache is kept instead of the library\'s', () => {
+    const conf = 'events {}\nhttp {\n  open_file_cache max=50;\n  open_file_cache_valid 5s;\n  server {\n    listen 8080;\n  }\n}\n';
+    const imported = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
+    expect(imported.openFileCacheEntries).toBe(0);
+    const main = imported.files()[0].content;
+    expect(main.match(/open_file_cache /g)).toHaveLength(1);
+    expect(main).toContain('open_file_cache max=50;');
+    expect(imported.validate()).toEqual([]);
+    expect(imported.findings()).toEqual([]);
+    expect(NginxConfig.fromFiles([{ path: 'nginx.conf', content: 'events {}\nhttp {}\n' }]).openFileCacheEntries).toBe(1000);
+  });
+
   test('the rendered files parse back to the model', () => {
     const config = NginxConfig.fromFiles(files);
     for (const [i, f] of config.files().entries()) {
