@@ -63,7 +63,8 @@ describe.each(EXAMPLES)('example %s', (name) => {
     expect(reports).toHaveLength(1);
     expect(Object.keys(tree)).toContain(reports[0].replace(/\.json$/, '.md'));
     const report = JSON.parse(tree[reports[0]]);
-    const controls: any[] = report.controls;
+    expect(report.workloads).toHaveLength(1);
+    const controls: any[] = report.workloads[0].results;
     expect(controls.length).toBeGreaterThan(30);
     expect(controls.filter(c => c.status === 'FAIL')).toEqual([]);
     expect(controls.filter(c => c.status === 'WARN').map(c => c.control)).toEqual(['image-digest']);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CONTEXT_MARKER_LINE } from './build-context';
 import { DockerfileInstruction, DockerfileStage, execForm, ins, labelPair, renderDockerfile } from './dockerfile';
 import { checkPinnedImageReference, parseImageReference } from './image-reference';
 import { NginxConfig } from '../nginx/config';
@@ -250,7 +251,7 @@ export class NginxImage {
   private computeBuildContext(): BuildContextFile[] {
     const files: BuildContextFile[] = [
       { path: 'Dockerfile', content: this.dockerfile() },
-      { path: '.dockerignore', content: '# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n' },
+      { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n` },
       ...this.config.files(),
       ...this.htmlFiles(),
     ];

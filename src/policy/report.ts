@@ -3,10 +3,23 @@ import { ControlResult, ControlStatus } from './engine';
 
 /** A policy report in two forms with the same content. */
 export interface PolicyReport {
-  /** Markdown: a summary, a facts table and a controls table. */
+  /** Markdown: a summary, the controls with their sources, and per workload its facts and results. */
   readonly markdown: string;
   /** The same as pretty-printed JSON (two-space indent, trailing newline). */
   readonly json: string;
+}
+
+/** The policy results of one workload, for `renderPolicyReport`. */
+export interface WorkloadPolicyResults {
+  /** The workload's name in the report, for example its construct path. */
+  readonly workload: string;
+  /** The results of `evaluatePolicy` for the workload's objects. */
+  readonly results: ControlResult[];
+  /**
+   * Facts shown beside the results (for example uid, image, file count), key to value.
+   * @default - none
+   */
+  readonly facts?: { [key: string]: string };
 }
 
 function byString(a: string, b: string): number {
@@ -23,65 +36,84 @@ function sourcesText(refs: ControlReference[]): string {
   return refs.map(x => `${x.source}: \`${x.check}\``).join('<br>');
 }
 
-function sortedFacts(facts: { [k: string]: string }): Array<[string, string]> {
-  return Object.keys(facts ?? {}).sort(byString).map(k => [k, String(facts[k])]);
+interface Summary { controls: number; passed: number; failed: number; warned: number; optedOut: number }
+
+function summarise(statuses: ControlStatus[]): Summary {
+  const count = (s: ControlStatus) => statuses.filter(x => x === s).length;
+  return {
+    controls: statuses.length,
+    passed: count(ControlStatus.PASS),
+    failed: count(ControlStatus.FAIL),
+    warned: count(ControlStatus.WARN),
+    optedOut: count(ControlStatus.OPTED_OUT),
+  };
+}
+
+function summaryText(s: Summary): string {
+  return `${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.optedOut} opted out.`;
 }
 
 /**
- * Renders policy results as Markdown and JSON. The output depends only on the arguments, not on their order
- * or the time: controls are sorted by ID, violations by object, path and message, facts by key; there are no
- * timestamps. Same input, same bytes.
+ * Renders the policy results of one or more workloads (for example every workload of a chart) as Markdown
+ * and JSON. Each control and its sources are listed once; then, per workload, its facts and the status of
+ * every control with the opt-out reason or the violations. The output depends only on the arguments, not on
+ * their order or the time: workloads are sorted by name, controls by ID, violations by object, path and
+ * message, facts by key; there are no timestamps. Same input, same bytes.
  *
- * @param workload the name of what was checked, for the title (for example the chart or workload name).
- * @param results the results of `evaluatePolicy`.
- * @param facts facts to show beside the results (for example uid, image, file count), key to value.
+ * @param title what was checked, for the title (for example the chart's path).
+ * @param workloads the results of each workload.
  */
-export function renderPolicyReport(workload: string, results: ControlResult[], facts: { [k: string]: string } = {}): PolicyReport {
-  const controls = [...results].sort((a, b) => byString(a.control, b.control)).map(res => ({
-    control: res.control,
-    title: res.title,
-    status: res.status,
-    ...(res.reason !== undefined ? { reason: res.reason } : {}),
-    references: res.references.map(x => ({ source: x.source, check: x.check })),
-    violations: [...res.violations]
-      .sort((a, b) => byString(a.object, b.object) || byString(a.path, b.path) || byString(a.message, b.message))
-      .map(v => ({ object: v.object, path: v.path, message: v.message })),
-  }));
-  const count = (s: ControlStatus) => controls.filter(c => c.status === s).length;
-  const summary = {
-    controls: controls.length,
-    passed: count(ControlStatus.PASS),
-    failed: count(ControlStatus.FAIL),
-    optedOut: count(ControlStatus.OPTED_OUT),
-    warned: count(ControlStatus.WARN),
-  };
-  const factList = sortedFacts(facts);
+export function renderPolicyReport(title: string, workloads: WorkloadPolicyResults[]): PolicyReport {
+  const controlInfo = new Map<string, { control: string; title: string; references: ControlReference[] }>();
+  const sections = [...workloads].sort((a, b) => byString(a.workload, b.workload)).map(w => {
+    const results = [...w.results].sort((a, b) => byString(a.control, b.control)).map(res => {
+      if (!controlInfo.has(res.control)) {
+        controlInfo.set(res.control, { control: res.control, title: res.title, references: res.references.map(x => ({ source: x.source, check: x.check })) });
+      }
+      return {
+        control: res.control,
+        status: res.status,
+        ...(res.reason !== undefined ? { reason: res.reason } : {}),
+        violations: [...res.violations]
+          .sort((a, b) => byString(a.object, b.object) || byString(a.path, b.path) || byString(a.message, b.message))
+          .map(v => ({ object: v.object, path: v.path, message: v.message })),
+      };
+    });
+    const facts: { [k: string]: string } = {};
+    for (const k of Object.keys(w.facts ?? {}).sort(byString)) facts[k] = String(w.facts![k]);
+    return { workload: w.workload, summary: summarise(results.map(r => r.status)), facts, results };
+  });
+  const controls = [...controlInfo.values()].sort((a, b) => byString(a.control, b.control));
+  const summary = { workloads: sections.length, ...summarise(sections.flatMap(s => s.results.map(r => r.status))) };
 
   const lines: string[] = [
-    `# Policy report: ${workload}`,
+    `# Policy report: ${title}`,
     '',
-    `${summary.controls} controls: ${summary.passed} passed, ${summary.failed} failed, ${summary.warned} warned, ${summary.optedOut} opted out.`,
+    `${summary.workloads} workload(s), ${summary.controls} control results: ${summaryText(summary)}`,
     '',
-    '## Facts',
+    '## Controls',
     '',
+    '| Control | Sources |',
+    '| --- | --- |',
+    ...controls.map(c => `| \`${c.control}\`: ${cell(c.title)} | ${cell(sourcesText(c.references))} |`),
   ];
-  if (factList.length === 0) {
-    lines.push('(none)');
-  } else {
-    lines.push('| Fact | Value |', '| --- | --- |');
-    for (const [k, v] of factList) lines.push(`| ${cell(k)} | ${cell(v)} |`);
-  }
-  lines.push('', '## Controls', '', '| Control | Sources | Status | Reason / violations |', '| --- | --- | --- | --- |');
-  for (const c of controls) {
-    const notes: string[] = [];
-    if (c.reason !== undefined) notes.push(`Opted out: ${c.reason}`);
-    for (const v of c.violations) notes.push(`\`${v.object}\` \`${v.path}\`: ${v.message}`);
-    lines.push(`| \`${c.control}\`: ${cell(c.title)} | ${cell(sourcesText(c.references))} | ${c.status} | ${cell(notes.join('<br>'))} |`);
+  for (const s of sections) {
+    lines.push('', `## Workload: ${s.workload}`, '', `${s.summary.controls} controls: ${summaryText(s.summary)}`, '', '### Facts', '');
+    const facts = Object.entries(s.facts);
+    if (facts.length === 0) {
+      lines.push('(none)');
+    } else {
+      lines.push('| Fact | Value |', '| --- | --- |', ...facts.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`));
+    }
+    lines.push('', '### Results', '', '| Control | Status | Reason / violations |', '| --- | --- | --- |');
+    for (const r of s.results) {
+      const notes: string[] = [];
+      if (r.reason !== undefined) notes.push(`Opted out: ${r.reason}`);
+      for (const v of r.violations) notes.push(`\`${v.object}\` \`${v.path}\`: ${v.message}`);
+      lines.push(`| \`${r.control}\` | ${r.status} | ${cell(notes.join('<br>'))} |`);
+    }
   }
   lines.push('');
-
-  const factObject: { [k: string]: string } = {};
-  for (const [k, v] of factList) factObject[k] = v;
-  const json = `${JSON.stringify({ workload, summary, facts: factObject, controls }, null, 2)}\n`;
+  const json = `${JSON.stringify({ title, summary, controls, workloads: sections }, null, 2)}\n`;
   return { markdown: lines.join('\n'), json };
 }

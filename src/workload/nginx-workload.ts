@@ -1,9 +1,8 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
-import { ApiObject, App, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ChartReport } from './chart-report';
 import { checkPodSecurityRestricted } from './pss';
 import { NginxImage } from '../image/nginx-image';
 import { claimImageValidation } from '../image/validation-owner';
@@ -11,7 +10,6 @@ import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { CONTROLS } from '../policy/controls';
 import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
-import { renderPolicyReport } from '../policy/report';
 
 /**
  * The Service's ports: the first plain server on `defaultPort` (80), the first TLS server on 443, others on
@@ -32,14 +30,8 @@ function servicePorts(config: NginxConfig, defaultPort: number): kplus.ServicePo
   return out;
 }
 
-/** The output folder of the cdk8s App above `scope`, if it is in one. */
-function appOutdir(scope: Construct): string | undefined {
-  try {
-    return App.of(scope).outdir;
-  } catch {
-    return undefined;
-  }
-}
+/** The Pod Security Standards controls: reported by checkSynthesised, with the fix for this library. */
+const PSS_CONTROLS = new Set(CONTROLS.filter(c => c.pss).map(c => c.id));
 
 /** Ports of the config's upstream servers, for egress. */
 function upstreamPorts(config: NginxConfig): number[] {
@@ -281,7 +273,7 @@ export class NginxWorkload extends Construct {
     }
     let command: string[] | undefined;
     const files = config.files();
-    const derivedFrom = JSON.stringify(files);
+    const derivedFrom = config._stateKey();
     if ((props.configDelivery ?? ConfigDelivery.BAKED) === ConfigDelivery.CONFIG_MAP) {
       // Two ConfigMaps, each mounted as a whole folder: no subPath (podman does not support it, and it
       // never sees updates) and no items (podman ignores them). conf.d/ replaces the baked one, so a server
@@ -399,20 +391,30 @@ export class NginxWorkload extends Construct {
       ports: servicePorts(config, servicePort),
     });
 
+    const report = ChartReport.of(this);
+    report.register(this);
+    const optOuts = props.policyOptOuts ?? [];
     this.node.addValidation({
       validate: () => {
         const all = [...problems, ...(checksImage ? image.validate() : [])];
-        if (JSON.stringify(config.files()) !== derivedFrom) {
+        if (config._stateKey() !== derivedFrom) {
           all.push('the nginx config changed after this workload was created, so its ports, probes and ConfigMaps describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating the workload.');
         }
-        if (all.length > 0) return all;
+        if (all.length > 0) {
+          this.checkedState = undefined;
+          report.record(this, undefined);
+          return all;
+        }
         // cdk8s validates the whole app once per chart: check each state of the objects once.
-        const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+        const apiObjects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+        const objects = apiObjects.map(o => o.toJson());
         const state = JSON.stringify(objects);
         if (state !== this.checkedState) {
-          const synthesised = this.checkSynthesised(deploymentObject);
-          this.checkedProblems = synthesised.length > 0 ? synthesised : this.checkPolicy(objects, props.policyOptOuts ?? []);
           this.checkedState = state;
+          const synthesised = this.checkSynthesised(objects[apiObjects.indexOf(deploymentObject)]);
+          const outcome = synthesised.length > 0 ? { problems: synthesised } : this.checkPolicy(objects, optOuts);
+          this.checkedProblems = outcome.problems;
+          report.record(this, outcome.results && { workload: this.node.path, results: outcome.results, facts: this.reportFacts() });
         }
         return this.checkedProblems;
       },
@@ -421,21 +423,20 @@ export class NginxWorkload extends Construct {
 
   /**
    * Runs the policy engine over this workload's own objects: failing controls are errors (PSS ones are
-   * reported by checkSynthesised), warnings go to stderr, and the hardening report is written next to the
-   * manifests (`<outdir>/reports/<workload>.md` and `.json`) when the app has an output folder.
+   * reported by checkSynthesised) and warnings go to stderr. The results of a passing workload go into its
+   * chart's hardening report (`<outdir>/reports/<chart>.md` and `.json`).
    */
-  private checkPolicy(objects: any[], optOuts: PolicyOptOut[]): string[] {
+  private checkPolicy(objects: any[], optOuts: PolicyOptOut[]): { problems: string[]; results?: ControlResult[] } {
     let results: ControlResult[];
     try {
       results = evaluatePolicy(objects, optOuts);
     } catch (e) {
-      return [`policyOptOuts: ${(e as Error).message}`];
+      return { problems: [`policyOptOuts: ${(e as Error).message}`] };
     }
-    const pss = new Set(CONTROLS.filter(c => c.pss).map(c => c.id));
-    const errors = results.filter(r => r.status === ControlStatus.FAIL && !pss.has(r.control)).map(r =>
+    const errors = results.filter(r => r.status === ControlStatus.FAIL && !PSS_CONTROLS.has(r.control)).map(r =>
       `policy control '${r.control}' (${r.title}; ${r.references.map(x => `${x.source} ${x.check}`).join(', ') || 'this library'}) fails: `
       + `${r.violations.map(v => `${v.object} ${v.path}: ${v.message}`).join(' ')} Fix it, or opt out with policyOptOuts: [{ control: '${r.control}', reason: '...' }].`);
-    if (errors.length > 0) return errors;
+    if (errors.length > 0) return { problems: errors };
     // cdk8s validates twice per synth (App.synth, then each Chart.toJson): warn once.
     const warn = !this.warned;
     this.warned = true;
@@ -443,16 +444,7 @@ export class NginxWorkload extends Construct {
       const messages = [...new Set(r.violations.map(v => v.message))];
       process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${messages.join(' ')} (${r.violations.map(v => v.object).join(', ')})\n`);
     }
-    const outdir = appOutdir(this);
-    if (outdir !== undefined) {
-      const report = renderPolicyReport(this.node.path, results, this.reportFacts());
-      const dir = path.join(outdir, 'reports');
-      fs.mkdirSync(dir, { recursive: true });
-      const base = path.join(dir, Names.toDnsLabel(this));
-      fs.writeFileSync(`${base}.md`, report.markdown);
-      fs.writeFileSync(`${base}.json`, report.json);
-    }
-    return [];
+    return { problems: [], results };
   }
 
   /** Facts about the image and config shown in the hardening report. */
@@ -493,8 +485,7 @@ export class NginxWorkload extends Construct {
   }
 
   /** Checks the synthesised Deployment (after patches and escape hatches) against PSS and the config. */
-  private checkSynthesised(deploymentObject: ApiObject): string[] {
-    const manifest = deploymentObject.toJson();
+  private checkSynthesised(manifest: any): string[] {
     const problems = checkPodSecurityRestricted(manifest)
       .map(v => `Pod Security Standards "restricted", ${v.control} at ${v.path}: ${v.message}`);
     const spec = manifest.spec?.template?.spec ?? {};

@@ -91,7 +91,7 @@ describe('one model, three outputs that agree', () => {
 
   test('the build context holds exactly the rendered files', () => {
     const context = Object.keys(out.tree).filter(f => f.startsWith('images/site/')).map(f => f.slice('images/site/'.length));
-    expect(context).toEqual(['.cdk8s-scratch-nginx', ...out.web.model.buildContext().map(f => f.path)].sort());
+    expect(context).toEqual(out.web.model.buildContext().map(f => f.path).sort());
     for (const f of out.web.model.buildContext()) expect(out.tree[`images/site/${f.path}`]).toBe(f.content);
   });
 });
@@ -112,6 +112,29 @@ describe('writing the build context', () => {
     fs.writeFileSync(path.join(outdir, 'images/site/precious.txt'), 'keep');
     expect(() => synth()).toThrow(/refusing to write the image build context .* holds files this library did not write/);
     expect(fs.readFileSync(path.join(outdir, 'images/site/precious.txt'), 'utf8')).toBe('keep');
+  });
+
+  test('a folder whose .dockerignore this library did not write is never replaced', () => {
+    fs.mkdirSync(path.join(outdir, 'images/site'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'images/site/.dockerignore'), 'node_modules\n');
+    expect(() => synth()).toThrow(/refusing to write the image build context/);
+    expect(fs.readFileSync(path.join(outdir, 'images/site/.dockerignore'), 'utf8')).toBe('node_modules\n');
+  });
+
+  test('modes are 0644 and 0755 whatever the umask and the html\'s own modes (nginx reads them as non-root)', () => {
+    const html = fs.mkdtempSync(path.join(os.tmpdir(), 'html-'));
+    fs.mkdirSync(path.join(html, 'docs'), { mode: 0o700 });
+    fs.writeFileSync(path.join(html, 'docs/index.html'), 'docs', { mode: 0o600 });
+    const umask = process.umask(0o077);
+    try {
+      synth({ htmlDir: html });
+    } finally {
+      process.umask(umask);
+      fs.rmSync(html, { recursive: true, force: true });
+    }
+    const mode = (p: string) => fs.statSync(path.join(outdir, 'images/site', p)).mode & 0o777;
+    expect([mode('.'), mode('html'), mode('html/docs'), mode('conf.d')]).toEqual([0o755, 0o755, 0o755, 0o755]);
+    expect([mode('Dockerfile'), mode('nginx.conf'), mode('html/docs/index.html'), mode('collect-rootfs.sh')]).toEqual([0o644, 0o644, 0o644, 0o755]);
   });
 
   test('an invalid model writes nothing', () => {

@@ -112,14 +112,22 @@ describe('renderPolicyReport', () => {
 
   function report() {
     const results = evaluatePolicy(withPullPolicyIfNotPresent(), [{ control: 'service-type', reason: 'ClusterIP only | no change' }]);
-    return { results, rendered: renderPolicyReport('web', results, FACTS) };
+    const passing = evaluatePolicy(synthWorkload());
+    return {
+      results,
+      passing,
+      rendered: renderPolicyReport('chart', [{ workload: 'chart/web', results, facts: FACTS }, { workload: 'chart/api', results: passing }]),
+    };
   }
 
   test('is deterministic: same bytes for the same input in any order', () => {
-    const { results, rendered } = report();
-    const reordered = renderPolicyReport('web', [...results].reverse(), { 'file count': '27', 'image': FACTS.image, 'uid': '65532' });
+    const { results, passing, rendered } = report();
+    const reordered = renderPolicyReport('chart', [
+      { workload: 'chart/api', results: [...passing].reverse() },
+      { workload: 'chart/web', results: [...results].reverse(), facts: { 'file count': '27', 'image': FACTS.image, 'uid': '65532' } },
+    ]);
     expect(reordered).toEqual(rendered);
-    expect(renderPolicyReport('web', results, FACTS)).toEqual(rendered);
+    expect(report().rendered).toEqual(rendered);
   });
 
   test('has no timestamps', () => {
@@ -127,48 +135,71 @@ describe('renderPolicyReport', () => {
     for (const text of [rendered.markdown, rendered.json]) expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}/);
   });
 
-  test('markdown lists every control with its sources, status and violations, and the facts', () => {
+  test('markdown lists every control once with its sources, then per workload its facts and every status', () => {
     const { rendered } = report();
     const md = rendered.markdown;
-    expect(md).toMatch(/^# Policy report: web\n/);
-    expect(md).toContain(`${CONTROLS.length} controls: ${CONTROLS.length - 2} passed, 1 failed, 0 warned, 1 opted out.`);
-    for (const c of CONTROLS) expect(md).toContain(`| \`${c.id}\`: `);
-    const row = (id: string) => md.split('\n').find(l => l.startsWith(`| \`${id}\``))!;
-    expect(row('image-pull-policy')).toContain('kube-score: `container-image-pull-policy`<br>Polaris: `pullPolicyNotAlways`');
-    expect(row('image-pull-policy')).toContain('| FAIL |');
-    expect(row('image-pull-policy')).toContain('`/spec/template/spec/containers/0/imagePullPolicy`');
-    expect(row('service-type')).toContain('| OPTED_OUT | Opted out: ClusterIP only \\| no change |');
-    expect(row('pss-seccomp')).toContain('PSS: `Seccomp`');
-    expect(row('startup-probe')).toContain('| this library |');
-    expect(md).toContain('| file count | 27 |');
-    expect(md).toContain('| uid | 65532 |');
-    expect(md).toContain(`| image | registry.example.com/nginx@${DIGEST} |`);
+    expect(md).toMatch(/^# Policy report: chart\n/);
+    const n = CONTROLS.length;
+    expect(md).toContain(`2 workload(s), ${2 * n} control results: ${2 * n - 2} passed, 1 failed, 0 warned, 1 opted out.`);
+    const [, controls, api, web] = md.split(/\n## /);
+    expect(api).toMatch(/^Workload: chart\/api\n/);
+    expect(web).toMatch(/^Workload: chart\/web\n/);
+    expect(web).toContain(`${n} controls: ${n - 2} passed, 1 failed, 0 warned, 1 opted out.`);
+    expect(api).toContain(`${n} controls: ${n} passed, 0 failed, 0 warned, 0 opted out.`);
+    const row = (text: string, id: string) => text.split('\n').find(l => l.startsWith(`| \`${id}\``))!;
+    for (const c of CONTROLS) {
+      expect(row(controls, c.id)).toBeDefined();
+      expect(row(web, c.id)).toBeDefined();
+      expect(row(api, c.id)).toBe(`| \`${c.id}\` | PASS |  |`);
+    }
+    expect(row(controls, 'image-pull-policy')).toContain('kube-score: `container-image-pull-policy`<br>Polaris: `pullPolicyNotAlways`');
+    expect(row(controls, 'pss-seccomp')).toContain('PSS: `Seccomp`');
+    expect(row(controls, 'startup-probe')).toContain('| this library |');
+    expect(row(web, 'image-pull-policy')).toContain('| FAIL |');
+    expect(row(web, 'image-pull-policy')).toContain('`/spec/template/spec/containers/0/imagePullPolicy`');
+    expect(row(web, 'service-type')).toBe('| `service-type` | OPTED_OUT | Opted out: ClusterIP only \\| no change |');
+    expect(web).toContain('| file count | 27 |');
+    expect(web).toContain('| uid | 65532 |');
+    expect(web).toContain(`| image | registry.example.com/nginx@${DIGEST} |`);
+    expect(api).toContain('### Facts\n\n(none)\n');
     // Controls sorted by ID, facts by key.
-    const ids = md.split('\n').filter(l => l.startsWith('| `')).map(l => l.slice(3, l.indexOf('`', 3)));
-    expect(ids).toEqual([...ids].sort());
-    expect(md.indexOf('| file count |')).toBeLessThan(md.indexOf('| image |'));
-    expect(md.indexOf('| image |')).toBeLessThan(md.indexOf('| uid |'));
+    const ids = (text: string) => text.split('\n').filter(l => l.startsWith('| `')).map(l => l.slice(3, l.indexOf('`', 3)));
+    expect(ids(controls)).toEqual([...ids(controls)].sort());
+    expect(ids(web)).toEqual(ids(controls));
+    expect(web.indexOf('| file count |')).toBeLessThan(web.indexOf('| image |'));
+    expect(web.indexOf('| image |')).toBeLessThan(web.indexOf('| uid |'));
   });
 
   test('json has the same content, pretty-printed', () => {
     const { rendered } = report();
-    expect(rendered.json).toMatch(/^\{\n {2}"workload": "web",\n/);
+    expect(rendered.json).toMatch(/^\{\n {2}"title": "chart",\n/);
     expect(rendered.json.endsWith('}\n')).toBe(true);
     const doc = JSON.parse(rendered.json);
-    expect(doc.summary).toEqual({ controls: CONTROLS.length, passed: CONTROLS.length - 2, failed: 1, warned: 0, optedOut: 1 });
-    expect(doc.facts).toEqual({ 'file count': '27', 'image': FACTS.image, 'uid': '65532' });
-    expect(Object.keys(doc.facts)).toEqual(['file count', 'image', 'uid']);
+    const n = CONTROLS.length;
+    expect(doc.summary).toEqual({ workloads: 2, controls: 2 * n, passed: 2 * n - 2, failed: 1, warned: 0, optedOut: 1 });
     expect(doc.controls.map((c: any) => c.control)).toEqual(CONTROLS.map(c => c.id).sort());
-    const pull = doc.controls.find((c: any) => c.control === 'image-pull-policy');
-    expect(pull).toMatchObject({ status: 'FAIL', references: [{ source: 'kube-score', check: 'container-image-pull-policy' }, { source: 'Polaris', check: 'pullPolicyNotAlways' }] });
+    expect(doc.controls.find((c: any) => c.control === 'image-pull-policy')).toEqual({
+      control: 'image-pull-policy',
+      title: expect.any(String),
+      references: [{ source: 'kube-score', check: 'container-image-pull-policy' }, { source: 'Polaris', check: 'pullPolicyNotAlways' }],
+    });
+    expect(doc.workloads.map((w: any) => w.workload)).toEqual(['chart/api', 'chart/web']);
+    const web = doc.workloads[1];
+    expect(web.summary).toEqual({ controls: n, passed: n - 2, failed: 1, warned: 0, optedOut: 1 });
+    expect(web.facts).toEqual({ 'file count': '27', 'image': FACTS.image, 'uid': '65532' });
+    expect(Object.keys(web.facts)).toEqual(['file count', 'image', 'uid']);
+    const pull = web.results.find((c: any) => c.control === 'image-pull-policy');
+    expect(pull.status).toBe('FAIL');
     expect(pull.violations).toEqual([expect.objectContaining({ object: expect.stringMatching(/^Deployment\//), path: '/spec/template/spec/containers/0/imagePullPolicy' })]);
-    expect(doc.controls.find((c: any) => c.control === 'service-type')).toMatchObject({ status: 'OPTED_OUT', reason: 'ClusterIP only | no change' });
-    expect('reason' in doc.controls.find((c: any) => c.control === 'replicas')).toBe(false);
+    expect(web.results.find((c: any) => c.control === 'service-type')).toMatchObject({ status: 'OPTED_OUT', reason: 'ClusterIP only | no change' });
+    expect('reason' in web.results.find((c: any) => c.control === 'replicas')).toBe(false);
+    expect(doc.workloads[0].facts).toEqual({});
   });
 
-  test('without facts says so', () => {
-    const { markdown } = renderPolicyReport('empty', evaluatePolicy([]));
-    expect(markdown).toContain('## Facts\n\n(none)\n');
+  test('of no workload says so', () => {
+    const { markdown, json } = renderPolicyReport('empty', []);
+    expect(markdown).toContain('0 workload(s), 0 control results: 0 passed, 0 failed, 0 warned, 0 opted out.');
+    expect(JSON.parse(json).workloads).toEqual([]);
   });
 });
 

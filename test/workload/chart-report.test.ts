@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { NginxImage } from '../../src/image/nginx-image';
+import { NginxConfig } from '../../src/nginx/config';
+import { CONTROLS } from '../../src/policy/controls';
+import { NginxWorkload } from '../../src/workload/nginx-workload';
+
+const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+
+function workload(chart: Chart, id: string): NginxWorkload {
+  return new NginxWorkload(chart, id, { image: new NginxImage({ config: new NginxConfig(), repository: `registry.example.com/${id}`, digest: DIGEST }) });
+}
+
+describe('the hardening report: one per chart, next to its manifest', () => {
+  let outdir: string;
+  beforeEach(() => { outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-report-')); });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('every workload of the chart is in it; each chart has its own', () => {
+    const app = new App({ outdir });
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    workload(web, 'site');
+    workload(web, 'blog');
+    workload(new Chart(app, 'api', { namespace: 'api' }), 'docs');
+    app.synth();
+    expect(fs.readdirSync(path.join(outdir, 'reports')).sort()).toEqual(['api.json', 'api.md', 'web.json', 'web.md']);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'reports/web.json'), 'utf8'));
+    expect(report.title).toBe('web');
+    expect(report.workloads.map((w: any) => w.workload)).toEqual(['web/blog', 'web/site']);
+    expect(report.summary).toEqual({ workloads: 2, controls: 2 * CONTROLS.length, passed: 2 * CONTROLS.length, failed: 0, warned: 0, optedOut: 0 });
+    expect(report.workloads[0].facts['image']).toBe(`registry.example.com/blog@${DIGEST}`);
+    const md = fs.readFileSync(path.join(outdir, 'reports/web.md'), 'utf8');
+    expect(md).toContain('## Workload: web/blog');
+    expect(md).toContain('## Workload: web/site');
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports/api.json'), 'utf8')).workloads.map((w: any) => w.workload)).toEqual(['api/docs']);
+  });
+
+  test('written once per synth, although cdk8s validates the app once more per chart', () => {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'web', { namespace: 'web' });
+    for (let i = 0; i < 3; i++) workload(chart, `site${i}`);
+    // The module object itself: the library's `import * as fs` reads its functions through getters.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spy = jest.spyOn(require('fs') as typeof fs, 'writeFileSync');
+    try {
+      app.synth();
+      const reportWrites = spy.mock.calls.filter(c => String(c[0]).includes(`${path.sep}reports${path.sep}`)).map(c => path.basename(String(c[0])));
+      expect(reportWrites).toEqual(['web.md', 'web.json']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('a chart with a failing workload gets no report, and the synth fails', () => {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'web', { namespace: 'web' });
+    workload(chart, 'good');
+    const bad = workload(chart, 'bad');
+    ApiObject.of(bad.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+    expect(() => app.synth()).toThrow(/\[web\/bad\] policy control 'image-pull-policy'/);
+    expect(fs.existsSync(path.join(outdir, 'reports'))).toBe(false);
+  });
+
+  test('fixed and synthesised again, the report is written with the new outcome', () => {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'web', { namespace: 'web' });
+    workload(chart, 'good');
+    const bad = new NginxWorkload(chart, 'bad', {
+      image: new NginxImage({ config: new NginxConfig(), repository: 'registry.example.com/bad', digest: DIGEST }),
+      policyOptOuts: [{ control: 'image-pull-policy', reason: 'node-local image in this test' }],
+    });
+    ApiObject.of(bad.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+    app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'reports/web.json'), 'utf8'));
+    expect(report.summary.optedOut).toBe(1);
+    expect(report.workloads[0].results.find((r: any) => r.control === 'image-pull-policy')).toMatchObject({ status: 'OPTED_OUT', reason: 'node-local image in this test' });
+  });
+});
