@@ -68,7 +68,8 @@ export function renderPolicyReport(title: string, workloads: WorkloadPolicyResul
   const sections = [...workloads].sort((a, b) => byString(a.workload, b.workload)).map(w => {
     const results = [...w.results].sort((a, b) => byString(a.control, b.control)).map(res => {
       if (!controlInfo.has(res.control)) {
-        controlInfo.set(res.control, { control: res.control, title: res.title, references: res.references.map(x => ({ source: x.source, check: x.check })) });
+        const references = res.references.map(x => ({ source: x.source, check: x.check }));
+        controlInfo.set(res.control, { control: res.control, title: res.title, references });
       }
       return {
         control: res.control,

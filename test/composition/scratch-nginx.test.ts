@@ -132,7 +132,7 @@ describe('writing the build context', () => {
       process.umask(umask);
       fs.rmSync(html, { recursive: true, force: true });
     }
-    const mode = (p: string) => fs.statSync(path.join(outdir, 'images/site', p)).mode & 0o777;
+    const mode = (p: string) => fs.statSync(path.join(outdir, 'images/site', p)).mode % 0o1000;
     expect([mode('.'), mode('html'), mode('html/docs'), mode('conf.d')]).toEqual([0o755, 0o755, 0o755, 0o755]);
     expect([mode('Dockerfile'), mode('nginx.conf'), mode('html/docs/index.html'), mode('collect-rootfs.sh')]).toEqual([0o644, 0o644, 0o644, 0o755]);
   });

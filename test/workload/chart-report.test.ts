@@ -30,7 +30,7 @@ describe('the hardening report: one per chart, next to its manifest', () => {
     expect(report.title).toBe('web');
     expect(report.workloads.map((w: any) => w.workload)).toEqual(['web/blog', 'web/site']);
     expect(report.summary).toEqual({ workloads: 2, controls: 2 * CONTROLS.length, passed: 2 * CONTROLS.length, failed: 0, warned: 0, optedOut: 0 });
-    expect(report.workloads[0].facts['image']).toBe(`registry.example.com/blog@${DIGEST}`);
+    expect(report.workloads[0].facts.image).toBe(`registry.example.com/blog@${DIGEST}`);
     const md = fs.readFileSync(path.join(outdir, 'reports/web.md'), 'utf8');
     expect(md).toContain('## Workload: web/blog');
     expect(md).toContain('## Workload: web/site');
