@@ -657,8 +657,9 @@ function checkHeaderInheritance(tree: readonly Directive[], directive: string, i
         visit(d.block, path, inherited, mode);
         continue;
       }
-      const where = describeWhere(parents, d);
       const own = d.block.filter(c => c.name === directive && c.args[0] !== undefined);
+      // Described only for a block with headers of its own (the others just pass the inherited ones on).
+      const where = own.length > 0 ? describeWhere(parents, d) : '';
       const ownMode = d.block.find(c => c.name === inheritDirective)?.args[0]?.toLowerCase() ?? mode;
       const ownHeaders = own.map(c => ({ name: c.args[0], from: where }));
       let effective: InheritedHeader[];

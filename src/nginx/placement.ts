@@ -50,18 +50,27 @@ const CONTEXT_LABELS: Record<string, string> = {
   'oidc_provider': 'oidc_provider',
 };
 
+const FORMS = new Map<string, readonly NginxDirectiveForm[] | undefined>();
+
 /** The forms of a directive, or undefined if the http modules of nginx have no directive of that name. */
-export function nginxDirectiveForms(name: string): NginxDirectiveForm[] | undefined {
-  if (!Object.prototype.hasOwnProperty.call(NGINX_DIRECTIVES, name)) {
-    return undefined;
+export function nginxDirectiveForms(name: string): readonly NginxDirectiveForm[] | undefined {
+  if (!FORMS.has(name)) {
+    FORMS.set(name, !Object.prototype.hasOwnProperty.call(NGINX_DIRECTIVES, name) ? undefined : Object.freeze(
+      NGINX_DIRECTIVES[name].map(([contexts, block, minArgs, maxArgs]) => Object.freeze({
+        contexts: contexts.split(','),
+        block: block === 1,
+        minArgs,
+        ...(maxArgs < 0 ? {} : { maxArgs }),
+      }))));
   }
-  return NGINX_DIRECTIVES[name].map(([contexts, block, minArgs, maxArgs]) => ({
-    contexts: contexts.split(','),
-    block: block === 1,
-    minArgs,
-    ...(maxArgs < 0 ? {} : { maxArgs }),
-  }));
+  return FORMS.get(name);
 }
+
+/**
+ * Directive shapes already found correct: the checks of one directive depend only on its name, the context,
+ * whether it has a block and how many arguments it has, so a shape that passed once passes again.
+ */
+const CORRECT_SHAPES = new Set<string>();
 
 /**
  * The context of the contents of a block directive, given the context the block is in; undefined when its contents
@@ -97,9 +106,11 @@ function checkBlock(
   findings: ConfigFinding[],
 ): void {
   for (const d of directives) {
-    const where = describeWhere(parents, d);
+    const shape = `${context}\0${d.name}\0${d.isBlock}\0${d.args.length}`;
+    const before = findings.length;
+    // The position is only described when there is a finding (most directives have none).
     const error = (check: string, message: string) =>
-      findings.push({ check, severity: Severity.ERROR, where, message });
+      findings.push({ check, severity: Severity.ERROR, where: describeWhere(parents, d), message });
     const forms = nginxDirectiveForms(d.name);
     if (forms === undefined) {
       const near = closestName(d.name);
@@ -108,23 +119,9 @@ function checkBlock(
         + `${near ? `Did you mean '${near}'? ` : ''}Check the spelling, or load the module that provides it.`);
       continue;
     }
-    const here = forms.filter(f => f.contexts.includes(context));
-    if (here.length === 0) {
-      const allowed = [...new Set(forms.flatMap(f => f.contexts))];
-      error('directive-context', `'${d.name}' is not allowed in ${CONTEXT_LABELS[context] ?? context}: nginx stops with `
-        + `"directive is not allowed here". It is allowed in: ${allowed.map(c => CONTEXT_LABELS[c] ?? c).join('; ')}. `
-        + 'Move it there.');
-    } else {
-      const shaped = here.filter(f => f.block === d.isBlock);
-      if (shaped.length === 0) {
-        error('block-mismatch', d.isBlock
-          ? `'${d.name}' is a simple directive here and takes no block: nginx stops with "directive is not terminated `
-            + `by ;". Build it with Directive.of('${d.name}', ...args) instead of Directive.withBlock.`
-          : `'${d.name}' is a block directive and needs a block: nginx stops with "directive has no opening {". `
-            + `Build it with Directive.withBlock('${d.name}', args, children).`);
-      } else {
-        checkArity(d, shaped, error);
-      }
+    if (!CORRECT_SHAPES.has(shape)) {
+      checkShape(d, forms, context, error);
+      if (findings.length === before) CORRECT_SHAPES.add(shape);
     }
     if (d.block !== undefined && !KEY_VALUE_BLOCKS.has(d.name) && forms.some(f => f.block)) {
       const inner = blockContentContext(d.name, context);
@@ -133,6 +130,28 @@ function checkBlock(
       }
     }
   }
+}
+
+/** Whether the directive may stand in `context`, with or without a block, and with its number of arguments. */
+function checkShape(d: Directive, forms: readonly NginxDirectiveForm[], context: string, error: (check: string, message: string) => void): void {
+  const here = forms.filter(f => f.contexts.includes(context));
+  if (here.length === 0) {
+    const allowed = [...new Set(forms.flatMap(f => f.contexts))];
+    error('directive-context', `'${d.name}' is not allowed in ${CONTEXT_LABELS[context] ?? context}: nginx stops with `
+      + `"directive is not allowed here". It is allowed in: ${allowed.map(c => CONTEXT_LABELS[c] ?? c).join('; ')}. `
+      + 'Move it there.');
+    return;
+  }
+  const shaped = here.filter(f => f.block === d.isBlock);
+  if (shaped.length === 0) {
+    error('block-mismatch', d.isBlock
+      ? `'${d.name}' is a simple directive here and takes no block: nginx stops with "directive is not terminated `
+        + `by ;". Build it with Directive.of('${d.name}', ...args) instead of Directive.withBlock.`
+      : `'${d.name}' is a block directive and needs a block: nginx stops with "directive has no opening {". `
+        + `Build it with Directive.withBlock('${d.name}', args, children).`);
+    return;
+  }
+  checkArity(d, shaped, error);
 }
 
 function checkArity(d: Directive, forms: readonly NginxDirectiveForm[], error: (check: string, message: string) => void): void {

@@ -220,6 +220,11 @@ export class NginxWorkload extends Construct {
   private warned = false;
   private checkedState?: string;
   private checkedProblems: string[] = [];
+  /** Per object, the manifest the last validation checked, until the next toJson() takes it (see handOver). */
+  private readonly renderedFor = new Map<ApiObject, any>();
+  /** Per object, its own toJson (the library wraps it to hand over checked manifests). */
+  private readonly renderers = new Map<ApiObject, () => any>();
+  private handOverPending = false;
   /** The workload's own ServiceAccount (no API token). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy: default deny, ingress on the server ports, egress to DNS and the upstreams. */
@@ -407,7 +412,8 @@ export class NginxWorkload extends Construct {
         }
         // cdk8s validates the whole app once per chart: check each state of the objects once.
         const apiObjects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-        const objects = apiObjects.map(o => o.toJson());
+        const objects = apiObjects.map(o => this.render(o));
+        this.handOver(apiObjects, objects);
         const state = JSON.stringify(objects);
         if (state !== this.checkedState) {
           this.checkedState = state;
@@ -419,6 +425,41 @@ export class NginxWorkload extends Construct {
         return this.checkedProblems;
       },
     });
+  }
+
+  /** Renders an object afresh (never the handed-over manifest): what validation checks. */
+  private render(o: ApiObject): any {
+    let render = this.renderers.get(o);
+    if (render === undefined) {
+      render = o.toJson.bind(o);
+      this.renderers.set(o, render);
+      // The next toJson() after a validation takes the manifest that validation checked (see handOver).
+      o.toJson = () => {
+        const checked = this.renderedFor.get(o);
+        if (checked === undefined) return render!();
+        this.renderedFor.delete(o);
+        return checked;
+      };
+    }
+    return render();
+  }
+
+  /**
+   * Hands the manifests just checked to the synthesis that follows: every cdk8s synthesis (app.synth,
+   * chart.toJson, Testing.synth) validates right before it renders, and validation always renders afresh,
+   * so the next `toJson()` of each object returns exactly the manifest this validation checked instead of
+   * rendering it a second time. Each is used once, and only until the current synchronous run ends (a
+   * microtask drops what is left), so a later change is always rendered.
+   */
+  private handOver(apiObjects: ApiObject[], manifests: any[]): void {
+    apiObjects.forEach((o, i) => this.renderedFor.set(o, manifests[i]));
+    if (!this.handOverPending) {
+      this.handOverPending = true;
+      queueMicrotask(() => {
+        this.handOverPending = false;
+        this.renderedFor.clear();
+      });
+    }
   }
 
   /**

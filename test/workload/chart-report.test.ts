@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { NginxImage } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
 import { CONTROLS } from '../../src/policy/controls';
@@ -76,5 +76,52 @@ describe('the hardening report: one per chart, next to its manifest', () => {
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'reports/web.json'), 'utf8'));
     expect(report.summary.optedOut).toBe(1);
     expect(report.workloads[0].results.find((r: any) => r.control === 'image-pull-policy')).toMatchObject({ status: 'OPTED_OUT', reason: 'node-local image in this test' });
+  });
+});
+
+describe('the checked manifests are the synthesised ones', () => {
+  function setUp() {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'handover-')) });
+    const chart = new Chart(app, 'web', { namespace: 'web' });
+    const w = workload(chart, 'site');
+    return { app, chart, w, cleanUp: () => fs.rmSync(app.outdir, { recursive: true, force: true }) };
+  }
+
+  test('a synth renders each object once: the validation\'s manifest is handed over', () => {
+    const { chart, w, cleanUp } = setUp();
+    const deployment = ApiObject.of(w.deployment);
+    const spy = jest.spyOn(Object.getPrototypeOf(deployment), 'toJson');
+    try {
+      const objects = Testing.synth(chart);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(objects.find(o => o.kind === 'Deployment').spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
+    } finally {
+      spy.mockRestore();
+      cleanUp();
+    }
+  });
+
+  test('validate, change, synth in one synchronous run: the change is checked and synthesised', () => {
+    const { chart, w, cleanUp } = setUp();
+    try {
+      expect(w.node.validate()).toEqual([]);
+      ApiObject.of(w.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+      expect(() => Testing.synth(chart)).toThrow(/policy control 'image-pull-policy'/);
+    } finally {
+      cleanUp();
+    }
+  });
+
+  test('what validation leaves unused is dropped when the synchronous run ends', async () => {
+    const { w, cleanUp } = setUp();
+    try {
+      expect(w.node.validate()).toEqual([]);
+      await Promise.resolve();
+      const deployment = ApiObject.of(w.deployment);
+      deployment.addJsonPatch(JsonPatch.replace('/spec/replicas', 5));
+      expect(deployment.toJson().spec.replicas).toBe(5);
+    } finally {
+      cleanUp();
+    }
   });
 });
