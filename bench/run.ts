@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     '## Method',
     '',
     '- 1: `buildah bud --layers=false` of examples/seed against the local debootstrap base; sizes from `podman image inspect --format {{.Size}}` (uncompressed layer tar, so tar headers and padding count); the limit is measured in the mounted base image (chroot, `ldd /usr/sbin/nginx`, `stat -L`) plus the generated nginx.conf and conf.d and the example html.',
-    '- 2: all sites in ONE chart: cdk8s validates the whole app once per chart, so a chart per site would validate N times. Each sample is a fresh node process (bench/synth-child.ts compiled once with tsc); time is construct + `Testing.synth(chart)` (chart.toJson(), which in cdk8s 2.70 also runs the chart validations) or construct + `app.synth()`; peak RSS is `process.resourceUsage().maxRSS` and includes module loading. Median of 5, of 3 for 1000 sites.',
-    '- 3: the host\'s Debian nginx-light binary for both, uid 65532 in a private mount namespace; wrk runs on the same machine and competes for the same CPUs.',
+    '- 2: all sites in ONE chart: cdk8s validates the whole app once per chart, so a chart per site would validate N times. Each sample is a fresh node process (bench/synth-child.ts compiled once with tsc); time is construct + `Testing.synth(chart)` (chart.toJson(), which in cdk8s 2.70 also runs the chart validations) or construct + `app.synth()`; peak RSS is `process.resourceUsage().maxRSS` and includes module loading. Median of 5, of 3 for 1000 sites. The tmpfs rows write the output folder to /dev/shm (memory), which leaves the CPU part; the disk floor writes the files of 1000 contexts (the same folders, files and bytes as one rendered site, 1000 times) with plain fs calls.',
+    '- 3: the host\'s Debian nginx-light binary for all three configs, uid 65532 in a private mount namespace; wrk runs on the same machine and competes for the same CPUs; runs in mirrored order (ours, stock, ours without the open file cache, then back).',
     '- 4: `podman run -d --ip <fixed>` (runc, cgroupfs, vfs storage) to the first 200 from fetch polling every 10 ms; the containers are removed after each sample.',
     '',
   ];

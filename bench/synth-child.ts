@@ -1,12 +1,13 @@
 // One synth measurement in a fresh process (run by bench/synth.ts):
 //   synth-child.ts <ours|baseline> <manifests|full> <sites> <outdir>
+//   synth-child.ts floor full <sites> <outdir>   (the files of N build contexts, written with plain fs calls)
 // Prints one JSON line: construct and synth milliseconds, and the process's peak RSS.
 // Module loading (cdk8s, cdk8s-plus-27, the library) happens before the clock starts, but counts in the RSS.
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { NginxConfig, ScratchNginx } from '../src';
+import { NginxConfig, NginxImage, ScratchNginx } from '../src';
 
 const [kind, mode, sitesArg, outdir] = process.argv.slice(2);
 const sites = Number(sitesArg);
@@ -76,6 +77,41 @@ function baseline(chart: Chart, i: number): void {
       egress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
     },
   });
+}
+
+/**
+ * The disk floor of `sites` build contexts: the folders and files of one site's context (rendered before the
+ * clock starts) written `sites` times with mkdir, writeFile and copyFile only: no model, no checks, no YAML.
+ */
+function floor(): void {
+  const files = new NginxImage({
+    config: new NginxConfig({ servers: [{ name: 'site0', serverNames: ['site0.example.com'], defaultServer: true }] }),
+    repository: 'registry.example.com/web/site0',
+    htmlDir: HTML,
+  }).buildContext();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < sites; i++) {
+    const dir = path.join(outdir, 'images', `site${i}`);
+    const made = new Set<string>();
+    for (const f of files) {
+      const target = path.join(dir, f.path);
+      if (!made.has(path.dirname(target))) {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        made.add(path.dirname(target));
+      }
+      if (f.sourcePath) fs.copyFileSync(f.sourcePath, target);
+      else fs.writeFileSync(target, f.content);
+    }
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  process.stdout.write(JSON.stringify({
+    constructMs: 0, synthMs: ms, totalMs: ms, maxRssKb: process.resourceUsage().maxRSS, objects: 0, contextsWritten: sites,
+  }) + '\n');
+}
+
+if (kind === 'floor') {
+  floor();
+  process.exit(0);
 }
 
 const app = new App({ outdir });
