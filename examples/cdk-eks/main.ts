@@ -23,7 +23,8 @@ export function build(app: cdk.App): cdk.Stack {
     // An imported kubectl layer keeps the 36 MB layer package out of the project and the synth output.
     kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', 'arn:aws:lambda:eu-west-1:123456789012:layer:kubectl-v27:1'),
   });
-  const chart = new ScratchNginxChart(new cdk8s.App(), 'site', { namespace: 'site', image, imageReference: asset.imageUri, createNamespace: true });
+  // The cdk8s app's output folder receives the chart's hardening report: keep it with the cloud assembly.
+  const chart = new ScratchNginxChart(new cdk8s.App({ outdir: path.join(app.outdir, 'cdk8s') }), 'site', { namespace: 'site', image, imageReference: asset.imageUri, createNamespace: true });
   cluster.addCdk8sChart('Site', chart);
   return stack;
 }

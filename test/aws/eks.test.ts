@@ -45,6 +45,12 @@ describe('the EKS example: image asset + cdk8s chart in a real cdk.App', () => {
   });
   afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
 
+  test('the chart\'s hardening report lands in the cloud assembly folder', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(assembly, 'cdk8s/reports/site.json'), 'utf8'));
+    expect(report.workloads.map((w: any) => w.workload)).toEqual(['site/Nginx']);
+    expect(report.summary.failed).toBe(0);
+  });
+
   test('the manifest carries the hardened securityContext and the asset\'s image', () => {
     const objects = manifests(template);
     const deployment = objects.find(o => o.kind === 'Deployment');
