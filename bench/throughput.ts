@@ -1,51 +1,12 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NginxConfig, NginxConfigProps } from '../src';
 import { Row, median, sleep } from './common';
 import { WrkResult, wrk } from './wrk';
-import { freePort } from '../test/helpers/live-nginx';
-
-interface Running { port: number; stop(): Promise<void>; log(): string }
-
-/**
- * Starts the host's Debian nginx (the same binary for both configs) the way test/helpers/live-nginx.ts does:
- * a private mount namespace with `conf` bound on /etc/nginx and `html` on /usr/share/nginx/html, a fresh
- * tmpfs on /dev/shm, uid/gid 65532. stdout (the access log of both configs) goes to /dev/null; stderr to a file.
- */
-async function startIsolated(conf: string, html: string, port: number): Promise<Running> {
-  spawnSync('chmod', ['-R', 'a+rX', conf, html]);
-  const log = path.join(path.dirname(conf), 'stderr.log');
-  fs.writeFileSync(log, '');
-  fs.chownSync(log, 65532, 65532);
-  const out = fs.openSync('/dev/null', 'w');
-  const err = fs.openSync(log, 'a');
-  const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
-    + 'exec setpriv --reuid 65532 --regid 65532 --clear-groups /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g "daemon off;"';
-  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, html], { stdio: ['ignore', out, err] });
-  fs.closeSync(out);
-  fs.closeSync(err);
-  const readLog = () => fs.readFileSync(log, 'utf8');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
-      if (res.status === 200) break;
-    } catch { /* not yet */ }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nginx did not serve 200 on ${port}:\n${readLog()}`);
-    await sleep(50);
-  }
-  return {
-    port,
-    log: readLog,
-    stop: async () => {
-      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-      child.kill('SIGQUIT');
-      await exited;
-    },
-  };
-}
+import { LiveNginx, freePort, runNginx } from '../test/helpers/live-nginx';
+import { writeNginxConfDir } from '../test/helpers/nginx-t';
 
 /** A deterministic html page of exactly `size` bytes. */
 function page(size: number): string {
@@ -100,13 +61,7 @@ export async function throughputBenchmark(): Promise<{ rows: Row[]; details: str
   /** The library's config for one server on `port`, written like the image lays it out. */
   const writeOurs = (name: string, port: number, props: NginxConfigProps): string => {
     const conf = path.join(dir, name, 'etc-nginx');
-    fs.mkdirSync(path.join(conf, 'conf.d'), { recursive: true });
-    fs.copyFileSync('/etc/nginx/mime.types', path.join(conf, 'mime.types'));
-    const config = new NginxConfig({ ...props, servers: [{ name: 'bench', port, defaultServer: true }] });
-    for (const f of config.files()) {
-      fs.mkdirSync(path.dirname(path.join(conf, f.path)), { recursive: true });
-      fs.writeFileSync(path.join(conf, f.path), f.content);
-    }
+    writeNginxConfDir(conf, new NginxConfig({ ...props, servers: [{ name: 'bench', port, defaultServer: true }] }).files());
     return conf;
   };
   type Which = 'ours' | 'stock' | 'oursNoCache';
@@ -118,11 +73,13 @@ export async function throughputBenchmark(): Promise<{ rows: Row[]; details: str
   fs.mkdirSync(stockDir, { recursive: true });
   const changes = stockConf(stockDir, ports.stock);
 
-  const running: Running[] = [];
+  const running: LiveNginx[] = [];
+  // stdout (the access log of every config) goes to /dev/null; ready when / answers 200.
+  const start = async (conf: string, port: number) => running.push(await runNginx(conf, html, port, { discardStdout: true, readyPath: '/', readyStatus: 200 }));
   try {
-    running.push(await startIsolated(oursConf, html, ports.ours));
-    running.push(await startIsolated(stockDir, html, ports.stock));
-    running.push(await startIsolated(noCacheConf, html, ports.oursNoCache));
+    await start(oursConf, ports.ours);
+    await start(stockDir, ports.stock);
+    await start(noCacheConf, ports.oursNoCache);
     const results: Record<Which, WrkResult[]> = { ours: [], stock: [], oursNoCache: [] };
     const order: Which[] = ['ours', 'stock', 'oursNoCache', 'oursNoCache', 'stock', 'ours'];
     for (const which of order) {

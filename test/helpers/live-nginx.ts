@@ -4,6 +4,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
+import { writeNginxConfDir } from './nginx-t';
+
 export interface LiveNginx {
   readonly logs: () => string;
   /** The host folder mounted at /usr/share/nginx/html. */
@@ -11,11 +13,65 @@ export interface LiveNginx {
   stop(): Promise<void>;
 }
 
+/** How `runNginx` starts nginx and decides it is up. */
+export interface RunNginxOptions {
+  /** Send stdout (the access log) to /dev/null instead of the log file: for load, where it would be large. */
+  readonly discardStdout?: boolean;
+  /** The path asked until nginx answers; with `readyStatus`, until it answers that status. */
+  readonly readyPath: string;
+  /** @default - any answer */
+  readonly readyStatus?: number;
+  /** Called when nginx stops, or fails to start. */
+  readonly cleanUp?: () => void;
+}
+
 /**
- * Runs Debian's nginx for real with generated files, as the runtime uid/gid (65532), the way the image
- * would: a private mount namespace with the files at /etc/nginx (plus the host's mime.types and any extra
- * files, such as certificates), `html` at /usr/share/nginx/html, and a fresh tmpfs on /dev/shm. It shares
- * the host's network, so the test picks a free port for the config.
+ * Runs Debian's nginx for real, as the runtime uid/gid (65532), the way the image would: a private mount
+ * namespace with `conf` bound on /etc/nginx, `root` on /usr/share/nginx/html, and a fresh tmpfs on /dev/shm.
+ * It shares the host's network, so the caller picks a free port for the config. Resolves once nginx answers.
+ */
+export async function runNginx(conf: string, root: string, port: number, options: RunNginxOptions): Promise<LiveNginx> {
+  spawnSync('chmod', ['-R', 'a+rX', conf, root]);
+  const log = path.join(path.dirname(conf), 'nginx.log');
+  fs.writeFileSync(log, '');
+  fs.chownSync(log, 65532, 65532);
+  const err = fs.openSync(log, 'a');
+  const out = options.discardStdout ? fs.openSync('/dev/null', 'w') : err;
+  const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
+    + 'exec setpriv --reuid 65532 --regid 65532 --clear-groups /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g "daemon off;"';
+  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, root], { stdio: ['ignore', out, err] });
+  fs.closeSync(err);
+  if (out !== err) fs.closeSync(out);
+  const logs = () => fs.readFileSync(log, 'utf8');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${options.readyPath}`);
+      if (options.readyStatus === undefined || res.status === options.readyStatus) break;
+    } catch { /* not up yet */ }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      const text = logs();
+      child.kill('SIGKILL');
+      options.cleanUp?.();
+      throw new Error(`nginx did not answer ${options.readyPath} on ${port}:\n${text}`);
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return {
+    logs,
+    htmlDir: root,
+    stop: async () => {
+      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+      child.kill('SIGQUIT');
+      await exited;
+      options.cleanUp?.();
+    },
+  };
+}
+
+/**
+ * Runs nginx (see `runNginx`) with generated files at /etc/nginx (plus the host's mime.types and any extra
+ * files, such as certificates) and `html` at /usr/share/nginx/html, in a temporary folder removed on stop.
  */
 export async function startNginx(
   files: ReadonlyArray<{ path: string; content: string }>,
@@ -25,49 +81,12 @@ export async function startNginx(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-nginx-'));
   const conf = path.join(dir, 'etc-nginx');
   const root = path.join(dir, 'html');
-  fs.mkdirSync(path.join(conf, 'conf.d'), { recursive: true });
-  fs.copyFileSync('/etc/nginx/mime.types', path.join(conf, 'mime.types'));
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(conf, f.path)), { recursive: true });
-    fs.writeFileSync(path.join(conf, f.path), f.content);
-  }
+  writeNginxConfDir(conf, files);
   for (const [p, content] of Object.entries(html)) {
     fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
     fs.writeFileSync(path.join(root, p), content);
   }
-  spawnSync('chmod', ['-R', 'a+rX', dir]);
-  const log = path.join(dir, 'nginx.log');
-  fs.writeFileSync(log, '');
-  fs.chownSync(log, 65532, 65532);
-  const fd = fs.openSync(log, 'a');
-  const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
-    + 'exec setpriv --reuid 65532 --regid 65532 --clear-groups /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g "daemon off;"';
-  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, root], { stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  const logs = () => fs.readFileSync(log, 'utf8');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/healthz`);
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        throw new Error(`nginx did not start:\n${logs()}`);
-      }
-      await new Promise(r => setTimeout(r, 50));
-    }
-  }
-  return {
-    logs,
-    htmlDir: root,
-    stop: async () => {
-      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-      child.kill('SIGQUIT');
-      await exited;
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return runNginx(conf, root, port, { readyPath: '/healthz', cleanUp: () => fs.rmSync(dir, { recursive: true, force: true }) });
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -11,6 +11,16 @@ export interface NginxTestResult {
 
 export const HOST_NGINX = '/usr/sbin/nginx';
 
+/** Lays `files` out as an /etc/nginx folder (with conf.d and the host's mime.types) at `conf`. */
+export function writeNginxConfDir(conf: string, files: ReadonlyArray<{ path: string; content: string }>): void {
+  fs.mkdirSync(path.join(conf, 'conf.d'), { recursive: true });
+  fs.copyFileSync('/etc/nginx/mime.types', path.join(conf, 'mime.types'));
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(conf, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(conf, f.path), f.content);
+  }
+}
+
 /**
  * Runs Debian's `nginx -t` on generated files as the runtime uid/gid, the way the container would read
  * them: in a private mount and network namespace, with the files bind-mounted at /etc/nginx (plus the
@@ -25,12 +35,7 @@ export function nginxTest(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-'));
   try {
     const conf = path.join(dir, 'etc-nginx');
-    fs.mkdirSync(path.join(conf, 'conf.d'), { recursive: true });
-    fs.copyFileSync('/etc/nginx/mime.types', path.join(conf, 'mime.types'));
-    for (const f of files) {
-      fs.mkdirSync(path.dirname(path.join(conf, f.path)), { recursive: true });
-      fs.writeFileSync(path.join(conf, f.path), f.content);
-    }
+    writeNginxConfDir(conf, files);
     spawnSync('chmod', ['-R', 'a+rX', dir]);
     const out = path.join(dir, 'out.log');
     fs.writeFileSync(out, '');
