@@ -258,9 +258,11 @@ export class NginxWorkload extends Construct {
     if (props.autoscaling && (!Number.isInteger(props.autoscaling.maxReplicas) || props.autoscaling.maxReplicas < replicas)) {
       problems.push(`autoscaling.maxReplicas ${props.autoscaling.maxReplicas} must be a whole number >= replicas (${replicas}).`);
     }
-    const ports = config.listenPorts();
     const primary = config.servers[0];
     const primaryPort = primary?.port ?? 8080;
+    // Every port nginx listens on is a container port (and a NetworkPolicy ingress port).
+    const listenPorts = config.listenPorts();
+    const ports = listenPorts.length > 0 ? listenPorts : [primaryPort];
     const healthPath = primary?.healthPath ?? '/healthz';
     const scheme = primary?.tls ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP;
 
@@ -314,7 +316,7 @@ export class NginxWorkload extends Construct {
         image: props.imageReference ?? image.imageReference,
         command,
         imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
-        ports: (ports.length > 0 ? ports : [primaryPort]).map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
+        ports: ports.map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
         securityContext: {
           ensureNonRoot: true,
           user: image.uid,
@@ -361,7 +363,7 @@ export class NginxWorkload extends Construct {
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      spec: networkPolicySpec(selector, ports.length > 0 ? ports : [primaryPort], upstreamPorts(config), props.ingressPeers),
+      spec: networkPolicySpec(selector, ports, upstreamPorts(config), props.ingressPeers),
     });
     if (props.createNamespace) {
       const namespace = Chart.of(this).namespace;
