@@ -5,7 +5,7 @@ import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
 import { writeBuildContext } from '../image/build-context';
-import { NginxImage } from '../image/nginx-image';
+import { NginxImage, htmlDirProblems, requireNginxImage } from '../image/nginx-image';
 
 /** Properties of `ScratchImageAsset`. */
 export interface ScratchImageAssetProps {
@@ -45,14 +45,15 @@ export class ScratchImageAsset extends Construct {
 
   constructor(scope: Construct, id: string, props: ScratchImageAssetProps) {
     super(scope, id);
-    this.image = props.image;
-    const problems = this.image.validate();
+    this.image = requireNginxImage(props, this.node.path);
+    const assets = path.join(os.tmpdir(), 'cdk8s-scratch-nginx-assets');
+    const problems = [...this.image.validate(), ...(this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [assets]))];
     if (problems.length > 0) {
       throw new Error(`[${this.node.path}] the image is not valid:\n  ${problems.join('\n  ')}`);
     }
     const files = this.image.buildContext();
     const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16);
-    this.contextPath = path.join(os.tmpdir(), 'cdk8s-scratch-nginx-assets', hash);
+    this.contextPath = path.join(assets, hash);
     writeBuildContext(this.contextPath, files);
     this.asset = new ecrAssets.DockerImageAsset(this, 'Asset', {
       directory: this.contextPath,

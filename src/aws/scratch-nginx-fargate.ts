@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ScratchImageAsset } from './scratch-image-asset';
-import { NginxImage } from '../image/nginx-image';
+import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { isUnder } from '../nginx/paths';
 
 /** Name of the task-level volume mounted read-write at the config's runtimeDir. */
@@ -176,7 +176,7 @@ export class ScratchNginxFargate extends Construct {
 
   constructor(scope: Construct, id: string, props: ScratchNginxFargateProps) {
     super(scope, id);
-    const image = props.image;
+    const image = requireNginxImage(props, this.node.path);
     const config = image.config;
     this.image = image;
 
@@ -223,7 +223,7 @@ export class ScratchNginxFargate extends Construct {
     const primaryPort = primary.port;
     const ports = [primaryPort, ...config.listenPorts().filter(p => p !== primaryPort)];
     const targetProtocol = primary.tls ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP;
-    const derivedFrom = JSON.stringify(config.files());
+    const derivedFrom = config._stateKey();
 
     this.asset = props.asset ?? new ScratchImageAsset(this, 'Image', {
       image,
@@ -353,7 +353,7 @@ export class ScratchNginxFargate extends Construct {
 
     this.node.addValidation({
       validate: () => {
-        if (JSON.stringify(config.files()) !== derivedFrom) {
+        if (config._stateKey() !== derivedFrom) {
           return ['the nginx config changed after ScratchNginxFargate was created, so its ports, volume and health check describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating it.'];
         }
         const out: string[] = [];

@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CONTEXT_MARKER_LINE } from './build-context';
-import { DockerfileInstruction, DockerfileStage, execForm, ins, labelPair, renderDockerfile } from './dockerfile';
+import { StageInstruction, renderDockerfile } from './dockerfile';
 import { checkPinnedImageReference, parseImageReference } from './image-reference';
 import { NginxConfig } from '../nginx/config';
-import { NGINX_CONF_DIR, NGINX_HTML_DIR, checkAbsolutePath } from '../nginx/paths';
+import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
+import { describeValue } from '../input/describe';
+import { MAX_PATH_LENGTH, PropReader, isPathUnder, systemFolderOf } from '../input/reader';
 
 /**
  * The default base image of the builder stage: the official nginx image on Alpine, pinned to a
@@ -95,6 +97,50 @@ export interface NginxImageProps {
 }
 
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const LABEL_KEY = /^[a-z0-9][a-z0-9._/-]*$/i;
+
+/**
+ * The props' `image`, checked: every construct needs a real NginxImage to build anything, so anything else
+ * fails at once, with the construct path and the fix.
+ *
+ * @param props the construct's props, whatever a caller passed.
+ * @param where the construct path.
+ */
+export function requireNginxImage(props: unknown, where: string): NginxImage {
+  const image = typeof props === 'object' && props !== null ? (props as { image?: unknown }).image : undefined;
+  if (image instanceof NginxImage) return image;
+  throw new Error(`[${where}] image ${describeValue(image)} is not an NginxImage; pass one, such as new NginxImage({ config: new NginxConfig() }).`);
+}
+
+/**
+ * Problems with a local html folder: it must exist and be a folder, and be none of the folders whose copy
+ * would leak the host or never end: `/`, a kernel filesystem (/proc, /sys, /dev), or a folder holding one of
+ * `outputs` (the folders the build context is written to, which would then copy itself).
+ *
+ * @param htmlDir the folder as given (relative to the working directory, or absolute).
+ * @param outputs absolute folders the library writes to.
+ */
+export function htmlDirProblems(htmlDir: string, outputs: readonly string[]): string[] {
+  const shown = JSON.stringify(htmlDir);
+  const real = (() => {
+    try {
+      return fs.realpathSync(path.resolve(htmlDir));
+    } catch {
+      return undefined;
+    }
+  })();
+  if (real === undefined || !fs.statSync(real).isDirectory()) {
+    return [`htmlDir ${shown} is not a directory; point it at the folder holding index.html (relative paths are resolved from ${process.cwd()}).`];
+  }
+  if (real === '/') return [`htmlDir ${shown} is the whole filesystem; point it at the folder holding index.html, such as 'html'.`];
+  const system = systemFolderOf(real);
+  if (system) return [`htmlDir ${shown} is under ${system}, a kernel filesystem; the host's process or device data would be copied into the image. Point it at the folder holding index.html, such as 'html'.`];
+  const output = outputs.find(o => isPathUnder(path.resolve(o), real));
+  if (output) return [`htmlDir ${shown} holds the output folder ${output}, so the build context would copy itself; point htmlDir at a folder of its own, such as 'html'.`];
+  return [];
+}
 const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /**
@@ -132,21 +178,42 @@ export class NginxImage {
   /** Path of the nginx binary. */
   public readonly nginxBinary: string;
   private readonly extraLabels: { [key: string]: string };
+  /** Problems of the props, found as they were read. */
+  private readonly propProblems: string[];
   private readonly memos = new Map<string, unknown>();
 
   constructor(props: NginxImageProps) {
-    this.config = props.config;
-    this.repository = props.repository ?? 'localhost/scratch-nginx';
-    this.tag = props.tag ?? '0.1.0';
-    this.digest = props.digest;
-    this.baseImage = props.baseImage ?? DEFAULT_BASE_IMAGE;
-    this.uid = props.uid ?? DEFAULT_UID;
-    this.gid = props.gid ?? this.uid;
-    this.userName = props.userName ?? 'nginx';
-    this.htmlDir = props.htmlDir;
-    this.files = props.files ? [...props.files] : undefined;
-    this.nginxBinary = props.nginxBinary ?? '/usr/sbin/nginx';
-    this.extraLabels = { ...(props.labels ?? {}) };
+    const raw: unknown = props;
+    const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? props : {} as NginxImageProps;
+    const reader = new PropReader();
+    if (given !== raw) reader.fail('props', raw, 'is not an object of NginxImage props', 'pass an object, such as { config: new NginxConfig() }.');
+    const p = given as unknown as { [key: string]: unknown };
+    if (p.config instanceof NginxConfig) {
+      this.config = p.config;
+    } else {
+      reader.fail('config', p.config, 'is not an NginxConfig', 'pass one, such as new NginxConfig().');
+      this.config = new NginxConfig();
+    }
+    this.repository = reader.string('repository', p.repository, 'localhost/scratch-nginx', {
+      pattern: REPOSITORY, maxLength: 255, example: 'registry.example.com/team/site', expected: "a valid image repository (lower-case letters, digits, '.', '_', '-' and '/')",
+    });
+    this.tag = reader.string('tag', p.tag, '0.1.0', { pattern: TAG, maxLength: 128, example: '1.0.0', expected: "an image tag (letters, digits, '_', '.' and '-')" });
+    this.digest = reader.optionalString('digest', p.digest, { pattern: DIGEST, maxLength: 71, example: `sha256:${'0'.repeat(64)}`, expected: 'sha256: and 64 lower-case hex digits' });
+    this.baseImage = reader.string('baseImage', p.baseImage, DEFAULT_BASE_IMAGE, { maxLength: 512, example: DEFAULT_BASE_IMAGE, expected: 'an image reference' });
+    const id = { min: 0, max: 2147483647, example: DEFAULT_UID };
+    this.uid = reader.integer('uid', p.uid, DEFAULT_UID, id);
+    this.gid = reader.integer('gid', p.gid, this.uid, id);
+    this.userName = reader.string('userName', p.userName, 'nginx', {
+      pattern: USER_NAME, maxLength: 32, example: 'nginx', expected: "a user name (lower-case letters, digits, '_' and '-', starting with a letter or '_')",
+    });
+    this.htmlDir = reader.optionalString('htmlDir', p.htmlDir, { maxLength: MAX_PATH_LENGTH, example: 'html', expected: 'a local folder' });
+    this.files = p.files === undefined ? undefined : reader.list('files', p.files, [], (prop, f) => reader.optionalPath(prop, f ?? null, { example: '/lib/ld-musl-x86_64.so.1' }),
+      "['/usr/sbin/nginx', '/lib/ld-musl-x86_64.so.1']");
+    this.nginxBinary = reader.path('nginxBinary', p.nginxBinary, '/usr/sbin/nginx', { example: '/usr/sbin/nginx' });
+    this.extraLabels = reader.stringMap('labels', p.labels ?? {},
+      { pattern: LABEL_KEY, maxLength: 128, example: 'org.opencontainers.image.source', expected: "a label name of letters, digits, '.', '_', '-' and '/'" },
+      { allowEmpty: true, maxLength: 4096, example: 'https://example.com/site', expected: 'a value on one line' });
+    this.propProblems = reader.problems;
   }
 
   /** The reference the workload pulls: `repository@digest` when the digest is known, else `repository:tag`. */
@@ -188,53 +255,80 @@ export class NginxImage {
 
   /** The Dockerfile. */
   public dockerfile(): string {
-    const uid = String(this.uid);
-    const gid = String(this.gid);
-    const setup = [
-      ...(this.files ? [] : [`sh /build/collect-rootfs.sh /rootfs ${this.closureRoots.join(' ')}`]),
-      `mkdir -p /rootfs/etc${NGINX_CONF_DIR.slice('/etc'.length)}/conf.d /rootfs${NGINX_HTML_DIR} /rootfs${this.config.runtimeDir}`,
+    // Every prop below is a value in an instruction; renderDockerfile alone quotes it or refuses it.
+    const runtimeDir = this.config.runtimeDir;
+    const inRootfs = (p: string): string => `/rootfs${p}`;
+    const setup: string[][] = [
+      ...(this.files ? [] : [['sh', '/build/collect-rootfs.sh', '/rootfs', ...this.closureRoots]]),
+      ['mkdir', '-p', inRootfs(`${NGINX_CONF_DIR}/conf.d`), inRootfs(NGINX_HTML_DIR), inRootfs(runtimeDir)],
       // The runtime folder belongs to the runtime user, so a runtime that creates the volume from the image
       // (Docker, ECS/Fargate bind mounts) makes it writable for nginx; Kubernetes mounts an emptyDir over it.
-      `chown ${uid}:${gid} /rootfs${this.config.runtimeDir}`,
-      `chmod 0700 /rootfs${this.config.runtimeDir}`,
-      `cp ${NGINX_CONF_DIR}/mime.types /rootfs${NGINX_CONF_DIR}/mime.types`,
-      `printf '%s\\n' '${this.userName}:x:${uid}:${gid}:${this.userName}:/nonexistent:/sbin/nologin' > /rootfs/etc/passwd`,
-      `printf '%s\\n' '${this.userName}:x:${gid}:' > /rootfs/etc/group`,
+      ['chown', `${this.uid}:${this.gid}`, inRootfs(runtimeDir)],
+      ['chmod', '0700', inRootfs(runtimeDir)],
+      ['cp', `${NGINX_CONF_DIR}/mime.types`, inRootfs(`${NGINX_CONF_DIR}/mime.types`)],
     ];
-    const builder: DockerfileInstruction[] = [
-      ...(this.files ? [] : [ins('COPY', 'collect-rootfs.sh /build/collect-rootfs.sh')]),
-      ins('RUN', setup.join(' \\\n && ')),
+    const builder: StageInstruction[] = [
+      ...(this.files ? [] : [{ kind: 'COPY', sources: ['collect-rootfs.sh'], destination: '/build/collect-rootfs.sh' } as const]),
+      { kind: 'RUN', commands: setup },
+      // passwd and group are files of the build context, generated here: no shell ever writes them.
+      { kind: 'COPY', sources: this.accountFilePaths(), destination: inRootfs('/etc/') },
     ];
-    const labels = this.labels;
-    const final: DockerfileInstruction[] = [
-      ins('COPY', '--from=builder /rootfs/ /'),
-      ...(this.files ?? []).map(f => ins('COPY', `--from=builder ${execForm([f, f])}`)),
-      ins('COPY', `nginx.conf ${NGINX_CONF_DIR}/nginx.conf`),
-      ins('COPY', `conf.d/ ${NGINX_CONF_DIR}/conf.d/`),
-      ins('COPY', `html/ ${NGINX_HTML_DIR}/`),
-      ins('LABEL', Object.keys(labels).sort().map(k => labelPair(k, labels[k])).join(' \\\n      ')),
-      ins('VOLUME', execForm([this.config.runtimeDir])),
-      ins('USER', `${uid}:${gid}`),
-      ins('EXPOSE', this.config.listenPorts().map(p => `${p}/tcp`).join(' ')),
-      ins('STOPSIGNAL', 'SIGQUIT'),
-      ins('CMD', execForm(this.command())),
+    const ports = this.config.listenPorts();
+    const final: StageInstruction[] = [
+      { kind: 'COPY', from: 'builder', sources: ['/rootfs/'], destination: '/' },
+      ...(this.files ?? []).map((f): StageInstruction => ({ kind: 'COPY', from: 'builder', sources: [f], destination: f })),
+      { kind: 'COPY', sources: ['nginx.conf'], destination: `${NGINX_CONF_DIR}/nginx.conf` },
+      { kind: 'COPY', sources: ['conf.d/'], destination: `${NGINX_CONF_DIR}/conf.d/` },
+      { kind: 'COPY', sources: ['html/'], destination: `${NGINX_HTML_DIR}/` },
+      { kind: 'LABEL', labels: this.labels },
+      { kind: 'VOLUME', paths: [runtimeDir] },
+      { kind: 'USER', uid: this.uid, gid: this.gid },
+      ...(ports.length > 0 ? [{ kind: 'EXPOSE', ports } as const] : []),
+      { kind: 'STOPSIGNAL', signal: 'SIGQUIT' },
+      { kind: 'CMD', argv: this.command() },
     ];
-    const stages: DockerfileStage[] = [
-      {
-        from: this.baseImage,
-        name: 'builder',
-        comment: [this.files
-          ? 'Builder: the listed files, mime.types and a passwd/group holding only the runtime user.'
-          : 'Builder: nginx with the shared libraries ldd says it needs, mime.types and a passwd/group holding only the runtime user.'],
-        instructions: builder,
-      },
-      {
-        from: 'scratch',
-        comment: ['Final: no shell, no package manager; only nginx, its libraries, the config and the html.'],
-        instructions: final,
-      },
+    return renderDockerfile({
+      syntax: 'docker/dockerfile:1',
+      header: ['Generated by cdk8s-scratch-nginx. Do not edit by hand.'],
+      stages: [
+        {
+          comments: [this.files
+            ? 'Builder: the listed files, mime.types and a passwd/group holding only the runtime user.'
+            : 'Builder: nginx with the shared libraries ldd says it needs, mime.types and a passwd/group holding only the runtime user.'],
+          from: { kind: 'FROM', image: this.baseImage, stageName: 'builder' },
+          instructions: builder,
+        },
+        {
+          comments: ['Final: no shell, no package manager; only nginx, its libraries, the config and the html.'],
+          from: { kind: 'FROM', image: 'scratch' },
+          instructions: final,
+        },
+      ],
+    });
+  }
+
+  /** Build-context paths of the image's `/etc/passwd` and `/etc/group`. */
+  private accountFilePaths(): string[] {
+    return ['rootfs/etc/passwd', 'rootfs/etc/group'];
+  }
+
+  /**
+   * The image's `/etc/passwd` and `/etc/group` (build-context files the builder copies into `/rootfs/etc/`),
+   * holding only the runtime user. Throws on a user name or id that would add fields or lines.
+   */
+  private accountFiles(): BuildContextFile[] {
+    for (const [what, id] of [['uid', this.uid], ['gid', this.gid]] as const) {
+      if (!Number.isSafeInteger(id) || id < 0) throw new Error(`image ${what} ${id} is not a whole number; /etc/passwd cannot hold it.`);
+    }
+    if (!USER_NAME.test(this.userName)) {
+      throw new Error(`image userName ${JSON.stringify(this.userName)} is not a valid user name; /etc/passwd cannot hold it.`);
+    }
+    const name = this.userName;
+    const [passwd, group] = this.accountFilePaths();
+    return [
+      { path: passwd, content: `${[name, 'x', this.uid, this.gid, name, '/nonexistent', '/sbin/nologin'].join(':')}\n` },
+      { path: group, content: `${[name, 'x', this.gid, ''].join(':')}\n` },
     ];
-    return renderDockerfile(stages, ['syntax=docker/dockerfile:1', 'Generated by cdk8s-scratch-nginx. Do not edit by hand.']);
   }
 
   /** Every file of the build context, sorted by path. Reads `htmlDir` when set. */
@@ -251,7 +345,8 @@ export class NginxImage {
   private computeBuildContext(): BuildContextFile[] {
     const files: BuildContextFile[] = [
       { path: 'Dockerfile', content: this.dockerfile() },
-      { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n` },
+      { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n!rootfs/\n` },
+      ...this.accountFiles(),
       ...this.config.files(),
       ...this.htmlFiles(),
     ];
@@ -267,37 +362,26 @@ export class NginxImage {
   }
 
   private computeValidate(): string[] {
-    const problems: string[] = [];
+    const problems: string[] = [...this.propProblems];
     problems.push(...checkPinnedImageReference(this.baseImage, 'baseImage'));
-    if (!REPOSITORY.test(this.repository)) {
-      problems.push(`repository ${JSON.stringify(this.repository)} is not a valid image repository; use lower-case letters, digits, '.', '_', '-' and '/', such as 'registry.example.com/team/site'.`);
-    }
     problems.push(...checkPinnedImageReference(this.digest ? `${this.repository}:${this.tag}@${this.digest}` : `${this.repository}:${this.tag}`, 'image'));
     for (const [what, id] of [['uid', this.uid], ['gid', this.gid]] as const) {
-      if (!Number.isInteger(id) || id < 0 || id > 2147483647) {
-        problems.push(`${what} ${id} is not a valid id; use a whole number from 1 to 2147483647, such as 65532.`);
-      } else if (id === 0) {
+      if (id === 0) {
         problems.push(`${what} is 0 (root); Pod Security Standards "restricted" rejects root and a root nginx can rewrite its own image. Use a non-zero id, such as 65532.`);
       }
-    }
-    if (!USER_NAME.test(this.userName)) {
-      problems.push(`userName ${JSON.stringify(this.userName)} is not a valid user name; use lower-case letters, digits, '_' and '-', such as 'nginx'.`);
-    }
-    problems.push(...checkAbsolutePath(this.nginxBinary, 'nginxBinary', "'/usr/sbin/nginx'"));
-    for (const f of this.files ?? []) {
-      problems.push(...checkAbsolutePath(f, 'files entry', "'/lib/ld-musl-x86_64.so.1'"));
     }
     if (this.files && !this.files.includes(this.nginxBinary)) {
       problems.push(`files does not list the nginx binary ${this.nginxBinary}; add it, or leave files unset to compute the closure with ldd.`);
     }
-    if (this.htmlDir !== undefined && !(fs.existsSync(this.htmlDir) && fs.statSync(this.htmlDir).isDirectory())) {
-      problems.push(`htmlDir ${JSON.stringify(this.htmlDir)} is not a directory; point it at the folder holding index.html (relative paths are resolved from ${process.cwd()}).`);
-    }
-    for (const [k, v] of Object.entries(this.extraLabels)) {
-      if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(k) || /[\r\n]/.test(v)) {
-        problems.push(`label ${JSON.stringify(k)} must be a name of letters, digits, '.', '_', '-', '/' with a value on one line.`);
+    // The writable volume at runtimeDir hides what the image ships below it: nginx would not even start.
+    const runtimeDir = this.config.runtimeDir;
+    for (const shipped of [this.nginxBinary, ...this.config.modules, ...(this.files ?? []), '/etc/passwd', '/lib', '/usr/lib', '/lib64']) {
+      if (isPathUnder(shipped, runtimeDir)) {
+        problems.push(`runtimeDir ${JSON.stringify(runtimeDir)} holds ${shipped}, which the image ships; the writable volume mounted there would hide it and nginx would not start. Use a folder of its own, such as '/dev/shm'.`);
+        break;
       }
     }
+    if (this.htmlDir !== undefined) problems.push(...htmlDirProblems(this.htmlDir, []));
     problems.push(...this.config.validate());
     return problems;
   }

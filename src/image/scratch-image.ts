@@ -2,7 +2,9 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { writeBuildContext } from './build-context';
-import { NginxImage } from './nginx-image';
+import { NginxImage, htmlDirProblems, requireNginxImage } from './nginx-image';
+import { describeValue } from '../input/describe';
+import { characterProblem } from '../input/reader';
 import { claimImageValidation } from './validation-owner';
 
 /** Properties of `ScratchImage`. */
@@ -37,10 +39,11 @@ export class ScratchImage extends Construct {
 
   constructor(scope: Construct, id: string, props: ScratchImageProps) {
     super(scope, id);
-    this.image = props.image;
+    this.image = requireNginxImage(props, this.node.path);
     const app = App.of(this);
-    const relative = props.contextDir ?? path.posix.join('images', this.image.repository.split('/').pop() ?? id);
-    this.contextPath = path.resolve(app.outdir, relative);
+    const relative: unknown = props.contextDir ?? path.posix.join('images', this.image.repository.split('/').pop() ?? id);
+    // A contextDir that is not a plain relative path is reported by the validation, and nothing is written.
+    this.contextPath = typeof relative === 'string' && !characterProblem(relative) ? path.resolve(app.outdir, relative) : path.resolve(app.outdir, 'images', id);
 
     const registry: Map<string, string> = ((app as any)[CONTEXT_DIRS] ??= new Map<string, string>());
     const taken = registry.get(this.contextPath);
@@ -52,9 +55,13 @@ export class ScratchImage extends Construct {
         if (taken !== undefined) {
           return [`the build context folder ${relative} is already used by ${taken}; give this image another repository or set contextDir.`];
         }
-        if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
-          return [`contextDir ${JSON.stringify(relative)} must be a relative path inside the app's output folder, such as 'images/site'.`];
+        if (typeof relative !== 'string' || characterProblem(relative) || relative === '' || path.isAbsolute(relative)
+          || relative.split(/[\\/]/).some(seg => seg === '..' || seg.length > 255)) {
+          return [`contextDir ${describeValue(relative)} must be a relative path inside the app's output folder, such as 'images/site'.`];
         }
+        // Never copy the output folder into itself, nor the host's kernel filesystems into an image.
+        const html = this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [app.outdir, this.contextPath]);
+        if (html.length > 0) return html;
         // Never write a context from an invalid model; the first construct using the image reports why.
         const problems = this.image.validate();
         // cdk8s validates the whole app once per chart: write each state of the model once.

@@ -6,7 +6,10 @@ import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkPlacement } from './placement';
-import { checkDirectiveShape, renderDirectives } from './render';
+import { renderDirectives } from './render';
+import { checkStructure } from './structure';
+import { describeValue } from '../input/describe';
+import { PropReader, isPathUnder } from '../input/reader';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
 import { checkVariables } from './variables';
 
@@ -41,6 +44,9 @@ const SINGLE_DIRECTIVES = new Set([
 ]);
 
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Log targets that are not files on the container's filesystem. */
 const STREAM_LOG_TARGETS = new Set(['/dev/stdout', '/dev/stderr', '/dev/null']);
@@ -50,6 +56,18 @@ function isStreamLogTarget(directive: string, target: string): boolean {
   if (STREAM_LOG_TARGETS.has(target) || target.startsWith('syslog:')) return true;
   if (directive === 'access_log') return target === 'off';
   return target === 'stderr' || target.startsWith('memory:');
+}
+
+/** Thrown by `NginxConfig.files()` for a configuration whose `validate()` finds problems. */
+export class NginxConfigError extends Error {
+  /** Every problem, each with how to fix it. */
+  public readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`the nginx configuration is not valid:\n  ${problems.join('\n  ')}`);
+    this.name = 'NginxConfigError';
+    this.problems = problems;
+  }
 }
 
 /** One rendered configuration file, relative to the nginx configuration directory. */
@@ -245,30 +263,57 @@ export class NginxConfig {
 
   private readonly props: NginxConfigProps;
   private readonly memos = new Map<string, unknown>();
+  /** Problems of the props, found as they were read. */
+  private readonly propProblems: string[];
+  /** Problems of the arguments of add* calls (nothing of a refused call is added). */
+  private readonly callProblems: string[] = [];
 
   constructor(props: NginxConfigProps = {}) {
-    this.props = { ...props };
-    this.runtimeDir = props.runtimeDir ?? '/dev/shm';
-    this.workerProcesses = props.workerProcesses ?? 'auto';
-    this.workerConnections = props.workerConnections ?? 1024;
-    this.keepaliveTimeoutSeconds = props.keepaliveTimeoutSeconds ?? 65;
-    this.workerShutdownTimeoutSeconds = props.workerShutdownTimeoutSeconds ?? 20;
-    this.errorLogLevel = props.errorLogLevel ?? 'warn';
-    this.accessLog = props.accessLog ?? true;
-    this.modules = [...(props.modules ?? [])];
-    this.accessLogFormat = props.accessLogFormat ?? AccessLogFormat.MAIN;
-    this.gzip = props.gzip ?? true;
-    this.gzipStatic = props.gzipStatic ?? false;
-    const headers: { [name: string]: string } = { ...DEFAULT_SECURITY_HEADERS, ...(props.securityHeaders ?? {}) };
+    const raw: unknown = props;
+    const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? props : {} as NginxConfigProps;
+    this.props = { ...given };
+    const reader = new PropReader();
+    if (given !== raw) reader.fail('props', raw, 'is not an object of NginxConfig props', "pass an object, such as { servers: [{ name: 'www' }] }.");
+    const p = given as unknown as { [key: string]: unknown };
+    this.runtimeDir = reader.path('runtimeDir', p.runtimeDir, '/dev/shm', { example: '/dev/shm', allowUnder: ['/dev/shm'] });
+    this.workerProcesses = reader.string('workerProcesses', p.workerProcesses, 'auto', {
+      pattern: /^(auto|[1-9][0-9]{0,3})$/, maxLength: 4, example: 'auto', expected: "'auto' or a positive whole number (as a string)",
+    });
+    this.workerConnections = reader.integer('workerConnections', p.workerConnections, 1024, { min: 1, max: 1048576, example: 1024 });
+    this.keepaliveTimeoutSeconds = reader.integer('keepaliveTimeoutSeconds', p.keepaliveTimeoutSeconds, 65, { min: 0, max: 86400, example: 65 });
+    this.workerShutdownTimeoutSeconds = reader.integer('workerShutdownTimeoutSeconds', p.workerShutdownTimeoutSeconds, 20, { min: 1, max: 3600, example: 20 });
+    this.errorLogLevel = reader.string('errorLogLevel', p.errorLogLevel, 'warn', {
+      pattern: new RegExp(`^(?:${ERROR_LOG_LEVELS.join('|')})$`), maxLength: 6, example: 'warn', expected: `an nginx log level (${ERROR_LOG_LEVELS.join(', ')})`,
+    });
+    this.accessLog = reader.boolean('accessLog', p.accessLog, true);
+    this.modules = reader.list('modules', p.modules, [], (prop, m) => reader.optionalPath(prop, m ?? null, { example: '/usr/lib/nginx/modules/ngx_http_image_filter_module.so' }),
+      "['/usr/lib/nginx/modules/ngx_http_image_filter_module.so']");
+    this.accessLogFormat = reader.enumValue('accessLogFormat', p.accessLogFormat, AccessLogFormat, AccessLogFormat.MAIN);
+    this.gzip = reader.boolean('gzip', p.gzip, true);
+    this.gzipStatic = reader.boolean('gzipStatic', p.gzipStatic, false);
+    const headers: { [name: string]: string } = {
+      ...DEFAULT_SECURITY_HEADERS,
+      ...reader.stringMap('securityHeaders', p.securityHeaders ?? {},
+        { pattern: HEADER_NAME, maxLength: 256, example: 'X-Frame-Options', expected: "an HTTP header name (letters, digits and '-')" },
+        { allowEmpty: true, maxLength: 4000, example: 'DENY', expected: 'a header value on one line' }),
+    };
     for (const k of Object.keys(headers)) if (headers[k] === '') delete headers[k];
     this.securityHeaders = headers;
-    this.rateLimit = props.rateLimit;
-    this.clientMaxBodySize = props.clientMaxBodySize ?? '1m';
-    this.clientTimeoutSeconds = props.clientTimeoutSeconds ?? 10;
-    this.openFileCacheEntries = props.openFileCacheEntries ?? 1000;
-    for (const u of props.upstreams ?? []) this.addUpstream(u);
-    for (const s of props.servers ?? [{ name: 'default' }]) {
-      this.addServer(s);
+    const rate = reader.struct('rateLimit', p.rateLimit, '{ requestsPerSecond: 20 }');
+    this.rateLimit = rate === undefined ? undefined : {
+      requestsPerSecond: reader.integer('rateLimit.requestsPerSecond', rate.requestsPerSecond ?? null, 1, { min: 1, max: 1000000, example: 20 }),
+      burst: reader.optionalInteger('rateLimit.burst', rate.burst, { min: 0, max: 1000000, example: 40 }),
+      connectionsPerClient: reader.optionalInteger('rateLimit.connectionsPerClient', rate.connectionsPerClient, { min: 1, max: 1000000, example: 50 }),
+    };
+    this.clientMaxBodySize = reader.string('clientMaxBodySize', p.clientMaxBodySize, '1m', {
+      pattern: /^[0-9]{1,12}[kKmMgG]?$/, maxLength: 13, example: '1m', expected: "an nginx size, a number with an optional k, m or g ('0' disables the check)",
+    });
+    this.clientTimeoutSeconds = reader.integer('clientTimeoutSeconds', p.clientTimeoutSeconds, 10, { min: 1, max: 3600, example: 10 });
+    this.openFileCacheEntries = reader.integer('openFileCacheEntries', p.openFileCacheEntries, 1000, { min: 0, max: 10000000, example: 1000, why: '0 turns the cache off' });
+    this.propProblems = reader.problems;
+    for (const u of reader.list('upstreams', p.upstreams, [], (_prop, u) => u, "[{ name: 'api', servers: ['api:8080'] }]")) this.addUpstream(u as NginxUpstreamOptions);
+    for (const s of reader.list('servers', p.servers, [{ name: 'default' }], (_prop, s) => s, "[{ name: 'www' }]")) {
+      this.addServer(s as NginxServerOptions);
     }
   }
 
@@ -294,14 +339,21 @@ export class NginxConfig {
    * @param servers server options merged into the servers of the same name, or added.
    */
   public derive(overrides: NginxConfigProps = {}, servers: NginxServerOptions[] = []): NginxConfig {
-    const next = new NginxConfig({ ...this.props, ...overrides, servers: [], upstreams: [] });
+    const reader = new PropReader('derive');
+    const o = (reader.struct('overrides', overrides ?? {}, '{ gzip: false }') ?? {}) as NginxConfigProps;
+    const asStruct = (prop: string, v: unknown) => reader.struct(prop, v ?? null, "{ name: 'www' }");
+    const changes = reader.list('servers', servers ?? [], [], asStruct, "[{ name: 'www', port: 8081 }]") as unknown as NginxServerOptions[];
+    const added = reader.list('overrides.servers', o.servers ?? [], [], asStruct, "[{ name: 'www' }]") as unknown as NginxServerOptions[];
+    const upstreams = reader.list('overrides.upstreams', o.upstreams ?? [], [], (_p, v) => v, "[{ name: 'api', servers: ['api:8080'] }]") as NginxUpstreamOptions[];
+    const next = new NginxConfig({ ...this.props, ...o, servers: [], upstreams: [] });
+    next.callProblems.push(...this.callProblems, ...reader.problems);
     for (const u of this.upstreamList) next.addUpstream(u);
-    for (const u of overrides.upstreams ?? []) if (!this.upstreamList.some(x => x.name === u.name)) next.addUpstream(u);
+    for (const u of upstreams) if (!this.upstreamList.some(x => x.name === u?.name)) next.addUpstream(u);
     for (const s of this.serverList) {
-      const change = servers.find(x => x.name === s.name);
+      const change = changes.find(x => x.name === s.name);
       next.serverList.push(change ? s.derive(change) : s.derive({ name: s.name }));
     }
-    for (const s of [...(overrides.servers ?? []), ...servers]) {
+    for (const s of [...added, ...changes]) {
       if (!next.serverList.some(x => x.name === s.name)) next.addServer(s);
     }
     next.mainExtra.push(...this.mainExtra);
@@ -317,7 +369,7 @@ export class NginxConfig {
    * @internal
    */
   public _stateKey(): string {
-    return [this.serverList.length, this.mainExtra.length, this.eventsExtra.length, this.httpExtra.length, this.upstreamList.length,
+    return [this.serverList.length, this.mainExtra.length, this.eventsExtra.length, this.httpExtra.length, this.upstreamList.length, this.callProblems.length,
       ...this.serverList.map(s => s._stateKey())].join(',');
   }
 
@@ -334,26 +386,46 @@ export class NginxConfig {
 
   /** Adds an upstream (a named group of backends) for `NginxServer.addProxy`. */
   public addUpstream(options: NginxUpstreamOptions): NginxConfig {
-    this.upstreamList.push({ ...options, servers: [...options.servers] });
+    const reader = new PropReader('addUpstream');
+    const o = reader.struct('options', options ?? null, "{ name: 'api', servers: ['api:8080'] }");
+    if (o === undefined) {
+      this.callProblems.push(...reader.problems);
+      return this;
+    }
+    const name = reader.string('name', o.name ?? null, 'invalid', { pattern: UPSTREAM_NAME, maxLength: 128, example: 'api', expected: "letters, digits, '_' and '-'" });
+    const upstream: NginxUpstreamOptions = {
+      name,
+      servers: reader.stringList(`upstream '${name}': servers`, o.servers ?? null, [], { maxLength: 261, example: 'api.default.svc.cluster.local:8080', expected: "'host:port'" }),
+      keepalive: reader.optionalInteger(`upstream '${name}': keepalive`, o.keepalive, { min: 1, max: 100000, example: 16 }),
+    };
+    this.callProblems.push(...reader.problems);
+    if (reader.problems.length === 0) this.upstreamList.push(upstream);
+    return this;
+  }
+
+  /** Adds an escape-hatch directive to one list, or records why it is not a Directive. */
+  private addExtra(list: Directive[], method: string, directive: unknown): NginxConfig {
+    if (directive instanceof Directive) {
+      list.push(directive);
+    } else {
+      this.callProblems.push(`${method} ${describeValue(directive)} is not a Directive; build it with Directive.of('name', ...args) or Directive.withBlock.`);
+    }
     return this;
   }
 
   /** Escape hatch: adds a directive to the main context of `nginx.conf`. */
   public addMainDirective(directive: Directive): NginxConfig {
-    this.mainExtra.push(directive);
-    return this;
+    return this.addExtra(this.mainExtra, 'addMainDirective', directive);
   }
 
   /** Escape hatch: adds a directive to the `events` block. */
   public addEventsDirective(directive: Directive): NginxConfig {
-    this.eventsExtra.push(directive);
-    return this;
+    return this.addExtra(this.eventsExtra, 'addEventsDirective', directive);
   }
 
   /** Escape hatch: adds a directive to the `http` block (before the `include` of conf.d). */
   public addHttpDirective(directive: Directive): NginxConfig {
-    this.httpExtra.push(directive);
-    return this;
+    return this.addExtra(this.httpExtra, 'addHttpDirective', directive);
   }
 
   /** The port of the first server: the one the workload probes and exposes first. */
@@ -470,7 +542,12 @@ export class NginxConfig {
 
   /** The rendered files: `nginx.conf` and `conf.d/<name>.conf` per server. */
   public files(): ConfigFile[] {
-    return [...this.memo('files', () => this.computeFiles())];
+    return [...this.memo('files', () => {
+      // Never render a configuration that is known to be wrong: the caller gets every problem instead.
+      const problems = this.validate();
+      if (problems.length > 0) throw new NginxConfigError(problems);
+      return this.computeFiles();
+    })];
   }
 
   private computeFiles(): ConfigFile[] {
@@ -494,7 +571,9 @@ export class NginxConfig {
     const found: WritablePath[] = [];
     walkDirectives(this.effectiveTree(), d => {
       const target = d.args[0];
-      if (WRITING_DIRECTIVES.has(d.name) && target !== undefined) {
+      // Arguments that are not strings never render (the structure check refuses them).
+      if (typeof target !== 'string') return;
+      if (WRITING_DIRECTIVES.has(d.name)) {
         if ((d.name === 'access_log' || d.name === 'error_log') && isStreamLogTarget(d.name, target)) return;
         found.push({ path: target, directive: d.name });
       }
@@ -545,67 +624,28 @@ export class NginxConfig {
   }
 
   private computeValidate(): string[] {
-    const problems: string[] = [];
-    problems.push(...checkAbsolutePath(this.runtimeDir, 'runtimeDir', "'/dev/shm'"));
-    const runtimeExample = this.runtimeDir.startsWith('/') ? `'${this.runtimeDir}/...'` : "'/dev/shm/...'";
-    if (this.runtimeDir === '/') {
-      problems.push("runtimeDir is '/': the root filesystem is read-only; use a dedicated directory such as '/dev/shm'.");
-    }
-    if (!Number.isInteger(this.workerConnections) || this.workerConnections < 1) {
-      problems.push(`workerConnections ${this.workerConnections} must be a positive whole number, such as 1024.`);
-    }
-    if (!/^(auto|[1-9][0-9]*)$/.test(this.workerProcesses)) {
-      problems.push(`workerProcesses ${JSON.stringify(this.workerProcesses)} must be 'auto' or a positive whole number.`);
-    }
-    if (!/^[0-9]+[kKmMgG]?$/.test(this.clientMaxBodySize)) {
-      problems.push(`clientMaxBodySize ${JSON.stringify(this.clientMaxBodySize)} is not an nginx size; use a number with an optional k, m or g, such as '1m' ('0' disables the check).`);
-    }
-    if (!Number.isInteger(this.clientTimeoutSeconds) || this.clientTimeoutSeconds < 1) {
-      problems.push(`clientTimeoutSeconds ${this.clientTimeoutSeconds} must be a whole number of seconds >= 1, such as 10.`);
-    }
-    if (!Number.isInteger(this.openFileCacheEntries) || this.openFileCacheEntries < 0) {
-      problems.push(`openFileCacheEntries ${this.openFileCacheEntries} must be a whole number >= 0, such as 1000 (0 turns the cache off).`);
-    }
-    if (this.rateLimit) {
-      const { requestsPerSecond: rps, burst, connectionsPerClient: conns } = this.rateLimit;
-      if (!Number.isInteger(rps) || rps < 1) problems.push(`rateLimit.requestsPerSecond ${rps} must be a whole number >= 1.`);
-      if (burst !== undefined && (!Number.isInteger(burst) || burst < 0)) problems.push(`rateLimit.burst ${burst} must be a whole number >= 0.`);
-      if (conns !== undefined && (!Number.isInteger(conns) || conns < 1)) problems.push(`rateLimit.connectionsPerClient ${conns} must be a whole number >= 1.`);
-    }
-    for (const [name, value] of Object.entries(this.securityHeaders)) {
-      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) problems.push(`securityHeaders: ${JSON.stringify(name)} is not an HTTP header name; use letters, digits and '-'.`);
-      if (/[\r\n\0]/.test(value)) problems.push(`securityHeaders: the value of ${name} contains a line break or NUL, which would split the response; write it on one line.`);
+    const problems: string[] = [...this.propProblems, ...this.callProblems];
+    const runtimeExample = `'${this.runtimeDir}/...'`;
+    for (const folder of [NGINX_CONF_DIR, ...new Set(this.serverList.map(s => s.root))]) {
+      if (isPathUnder(folder, this.runtimeDir)) {
+        problems.push(`runtimeDir ${describeValue(this.runtimeDir)} holds ${folder}, which the image ships; the writable volume mounted there would hide it. Use a folder of its own, such as '/dev/shm'.`);
+      }
     }
     const upstreamNames = new Set<string>();
     for (const u of this.upstreamList) {
-      if (!/^[A-Za-z0-9_-]+$/.test(u.name)) problems.push(`upstream ${JSON.stringify(u.name)}: names are letters, digits, '_' and '-', such as 'api'.`);
       if (upstreamNames.has(u.name)) problems.push(`upstream '${u.name}' is defined twice; nginx refuses duplicate upstreams. Give each its own name.`);
       upstreamNames.add(u.name);
       if (u.servers.length === 0) problems.push(`upstream '${u.name}' has no servers; list at least one 'host:port', such as 'api.default.svc.cluster.local:8080'.`);
       for (const srv of u.servers) {
-        if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$/.test(srv) || Number(srv.split(':').pop()) > 65535 || Number(srv.split(':').pop()) < 1) {
-          problems.push(`upstream '${u.name}': server ${JSON.stringify(srv)} must be 'host:port' with a port from 1 to 65535, such as 'api.default.svc.cluster.local:8080'.`);
+        if (!/^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):[0-9]{1,5}$/.test(srv) || Number(srv.split(':').pop()) > 65535 || Number(srv.split(':').pop()) < 1) {
+          problems.push(`upstream '${u.name}': server ${describeValue(srv)} must be 'host:port' with a port from 1 to 65535, such as 'api.default.svc.cluster.local:8080'.`);
         }
       }
-      const keepalive = u.keepalive ?? 16;
-      if (!Number.isInteger(keepalive) || keepalive < 1) problems.push(`upstream '${u.name}': keepalive ${keepalive} must be a whole number >= 1.`);
     }
     for (const s of this.serverList) {
       for (const up of s.proxiedUpstreams) {
         if (!upstreamNames.has(up)) problems.push(`server '${s.name}' proxies to upstream '${up}', which is not defined; add it with addUpstream({ name: '${up}', servers: ['host:port'] }).`);
       }
-    }
-    if (!ERROR_LOG_LEVELS.includes(this.errorLogLevel)) {
-      problems.push(`errorLogLevel ${JSON.stringify(this.errorLogLevel)} is not an nginx log level; use one of ${ERROR_LOG_LEVELS.join(', ')}.`);
-    }
-    if (!Number.isInteger(this.workerShutdownTimeoutSeconds) || this.workerShutdownTimeoutSeconds < 1) {
-      problems.push(`workerShutdownTimeoutSeconds ${this.workerShutdownTimeoutSeconds} must be a whole number of seconds >= 1, such as 20.`);
-    }
-    if (!Number.isInteger(this.keepaliveTimeoutSeconds) || this.keepaliveTimeoutSeconds < 0) {
-      problems.push(`keepaliveTimeoutSeconds ${this.keepaliveTimeoutSeconds} must be a whole number of seconds >= 0.`);
-    }
-    for (const m of this.modules) {
-      problems.push(...checkAbsolutePath(m, 'module', "'/usr/lib/nginx/modules/ngx_http_image_filter_module.so'"));
     }
     if (this.serverList.length === 0) {
       problems.push("the configuration has no server; add one with addServer({ name: 'default' }) (the probes need a port and a health path).");
@@ -638,7 +678,14 @@ export class NginxConfig {
         problems.push(`${count} servers are named '${name}' and would all write conf.d/${name}.conf; give each server its own name.`);
       }
     }
-    problems.push(...checkDirectiveShape(this.effectiveTree(), 'nginx.conf'));
+    // Every name and argument as the renderer would refuse it, location forms, served folders: the other
+    // checks read arguments as strings, so they run only on a tree that passes.
+    // The model's own trees, before inherited headers are repeated (a bad header is reported once).
+    const structure = [
+      ...checkStructure(this.mainTree(), 'nginx.conf'),
+      ...this.serverList.flatMap(s => checkStructure([s.toDirective()], `conf.d/${s.name}.conf`)),
+    ];
+    if (structure.length > 0) return [...problems, ...structure];
     const typedListens = new Set(this.serverList.map(s => String(s.port)));
     walkDirectives(this.effectiveTree(), (d, parents) => {
       if (d.block) {
@@ -681,7 +728,7 @@ export class NginxConfig {
 
 /** The TCP port of a `listen` argument (`8080`, `*:8080`, `[::]:8080`, `127.0.0.1:8080`), if it names one. */
 export function parseListenPort(arg: string): number | undefined {
-  if (arg.startsWith('unix:')) return undefined;
+  if (typeof arg !== 'string' || arg.startsWith('unix:')) return undefined;
   const m = /^(?:.*:)?(\d+)$/.exec(arg);
   if (!m) return undefined;
   // An IPv6 address alone ("[::1]") ends with ']' and does not match; "[::]:8080" does.

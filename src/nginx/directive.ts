@@ -1,3 +1,5 @@
+import { describeValue } from '../input/describe';
+
 /**
  * One nginx directive: a name, its raw arguments and, for block directives, its children.
  *
@@ -33,11 +35,28 @@ export class Directive {
   public readonly args: string[];
   /** Children, for a block directive; undefined for a simple directive. */
   public readonly block?: Directive[];
+  /**
+   * Why this directive cannot be rendered (args or children that are not lists), if so; the structure check
+   * reports it with its place in the tree and the renderer refuses it.
+   * @internal
+   */
+  public readonly _problem?: string;
 
-  private constructor(name: string, args: string[], block: Directive[] | undefined) {
+  private constructor(name: string, args: unknown, block: unknown) {
+    // Any value may arrive (plain JavaScript, jsii languages): nothing is coerced. Arguments and
+    // children are kept as given and checked by the structure check and the renderer.
     this.name = name;
-    this.args = Object.freeze([...args]) as string[];
-    this.block = block === undefined ? undefined : Object.freeze([...block]) as Directive[];
+    const problems: string[] = [];
+    if (!Array.isArray(args)) problems.push(`its arguments are ${describeValue(args)}, not a list of strings; pass a list such as ['/x']`);
+    if (block !== undefined && !Array.isArray(block)) problems.push(`its children are ${describeValue(block)}, not a list of directives; pass a list such as [Directive.of('return', '404')]`);
+    this.args = Object.freeze(Array.isArray(args) ? [...args] : []) as string[];
+    // Children are always Directives, so every walk over a tree can trust its nodes.
+    const children = Array.isArray(block) ? block.filter(c => c instanceof Directive) : [];
+    if (Array.isArray(block) && children.length !== block.length) {
+      problems.push(`child ${describeValue(block.find(c => !(c instanceof Directive)))} is not a Directive; build children with Directive.of or Directive.withBlock`);
+    }
+    this.block = block === undefined ? undefined : Object.freeze(children) as Directive[];
+    this._problem = problems.length > 0 ? `${problems.join('; ')}.` : undefined;
     Object.freeze(this);
   }
 

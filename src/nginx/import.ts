@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ConfigFile, NginxConfig, NginxConfigProps } from './config';
@@ -102,9 +103,39 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
   }
 }
 
+/** Longest part of a server name kept in its file name; longer names are cut and keep a hash of the whole. */
+const MAX_FILE_BASE = 40;
+
 function serverFileName(serverName: string | undefined, index: number): string {
+  const prefix = String(index + 1).padStart(2, '0');
   const base = (serverName ?? '').toLowerCase().replace(/^[*.]+/, '').replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-  return base && base !== '_' ? `${String(index + 1).padStart(2, '0')}-${base}` : `${String(index + 1).padStart(2, '0')}-server`;
+  if (!base || base === '_') return `${prefix}-server`;
+  if (base.length <= MAX_FILE_BASE) return `${prefix}-${base}`;
+  const hash = createHash('sha256').update(serverName ?? '').digest('hex').slice(0, 8);
+  return `${prefix}-${base.slice(0, MAX_FILE_BASE).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * A location's arguments the way nginx reads them: in the one-argument form nginx takes the modifier from
+ * the first characters (`=/x`, `^~/x`, `~*\.php$`, `~^/x`), so those become a modifier and a path. Other
+ * forms are kept as they are, for the structure check to judge.
+ */
+export function locationArgumentsAsNginxReadsThem(args: readonly string[]): string[] {
+  if (args.length !== 1 || typeof args[0] !== 'string') return [...args];
+  const [arg] = args;
+  for (const modifier of ['^~', '~*', '=', '~']) {
+    if (arg.startsWith(modifier) && arg.length > modifier.length) return [modifier, arg.slice(modifier.length)];
+  }
+  return [arg];
+}
+
+/** The tree with every location's arguments as nginx reads them. */
+function normaliseLocations(tree: readonly Directive[]): Directive[] {
+  return tree.map(d => {
+    if (!d.block) return d;
+    const args = d.name === 'location' ? locationArgumentsAsNginxReadsThem(d.args) : d.args;
+    return Directive.withBlock(d.name, args, normaliseLocations(d.block));
+  });
 }
 
 /**
@@ -124,7 +155,7 @@ export function importNginxConfig(
   if (main === undefined) throw new Error("importing needs the main file as { path: 'nginx.conf', content }.");
   let tree: Directive[];
   try {
-    tree = inlineIncludes(parseNginx(main, 'nginx.conf'), byPath, ['nginx.conf']);
+    tree = normaliseLocations(inlineIncludes(parseNginx(main, 'nginx.conf'), byPath, ['nginx.conf']));
   } catch (e) {
     if (e instanceof NginxSyntaxError) throw new Error(`cannot import: ${e.message}`);
     throw e;

@@ -1,5 +1,11 @@
 import { Directive } from './directive';
 
+/** The header an add_header sets, lower-cased ('' when the argument is not a string; the structure check refuses it). */
+function headerName(d: Directive): string {
+  const name = d.args[0];
+  return typeof name === 'string' ? name.toLowerCase() : '';
+}
+
 /** Blocks that may hold add_header and inherit it from their parent. */
 const HEADER_BLOCKS = new Set(['server', 'location', 'if']);
 
@@ -18,8 +24,8 @@ export function repeatInheritedHeaders(tree: readonly Directive[], inherited: re
     if (!HEADER_BLOCKS.has(d.name)) return d;
     const own = d.block.filter(c => c.name === 'add_header');
     if (own.length === 0) return Directive.withBlock(d.name, d.args, repeatInheritedHeaders(d.block, inherited));
-    const ownNames = new Set(own.map(h => (h.args[0] ?? '').toLowerCase()));
-    const missing = inherited.filter(h => !ownNames.has((h.args[0] ?? '').toLowerCase()));
+    const ownNames = new Set(own.map(h => headerName(h)));
+    const missing = inherited.filter(h => !ownNames.has(headerName(h)));
     return Directive.withBlock(d.name, d.args, repeatInheritedHeaders([...missing, ...d.block], [...missing, ...own]));
   });
 }

@@ -1,53 +1,75 @@
 import { Directive, KEY_VALUE_BLOCKS } from './directive';
+import { describeValue, kindOf } from '../input/describe';
+import { characterProblem } from '../input/reader';
 
 const NEEDS_QUOTES = /[\s;{}#"'\\]/;
 const DIRECTIVE_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * Renders one raw argument the way nginx's lexer reads it back unchanged.
- *
- * An argument is quoted when it is empty or holds whitespace, `;`, `{`, `}`, `#`, a quote or a
- * backslash. Inside the quotes `\` and `"` are escaped, and newline, carriage return and tab are
- * written as `\n`, `\r`, `\t` (nginx turns them back into the characters).
+ * Longest token nginx reads, in bytes as written in the file (quotes and escapes included): its lexer
+ * fails with "too long parameter" at 4096 (NGX_CONF_BUFFER).
  */
-export function renderArgument(arg: string): string {
+export const MAX_TOKEN_BYTES = 4095;
+
+/** A value the renderer refuses to write: it would not read back as the same value, or not at all. */
+export class NginxRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NginxRenderError';
+  }
+}
+
+function quote(arg: string): string {
   if (arg.length > 0 && !NEEDS_QUOTES.test(arg)) {
     return arg;
   }
-  const escaped = arg
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t');
-  return `"${escaped}"`;
+  return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /**
- * Problems with the shape of a tree (directive names), independent of nginx's directive contexts.
- * Entries of key-value blocks (map, geo, types, split_clients, charset_map) may have any key.
+ * What keeps a value from being written as one nginx token that reads back unchanged, if anything: it is
+ * not a string, it holds a control character (CR, LF, NUL, tab...; nginx turns an escaped `\r\n` back into
+ * a line break, which splits a response header), or it is over nginx's token limit.
  */
-export function checkDirectiveShape(directives: readonly Directive[], where: string): string[] {
-  const problems: string[] = [];
-  for (const d of directives) {
-    if (!DIRECTIVE_NAME.test(d.name)) {
-      problems.push(`${where}: directive name ${JSON.stringify(d.name)} is not a valid nginx directive name; use lower-case letters, digits and '_' only, starting with a letter or '_'.`);
-    }
-    if (d.block && !KEY_VALUE_BLOCKS.has(d.name)) {
-      problems.push(...checkDirectiveShape(d.block, `${where} > ${d.name}`));
-    }
-  }
-  return problems;
+export function argumentProblem(arg: unknown): string | undefined {
+  if (typeof arg !== 'string') return `is ${kindOf(arg)}, not a string`;
+  const chars = characterProblem(arg);
+  if (chars) return `${chars}; nginx would read an escaped line break back as a real one (response splitting), so no argument may hold one`;
+  const bytes = Buffer.byteLength(quote(arg), 'utf8');
+  if (bytes > MAX_TOKEN_BYTES) return `is ${bytes} bytes once written, over nginx's limit of ${MAX_TOKEN_BYTES} bytes per token ("too long parameter")`;
+  return undefined;
+}
+
+/** What is wrong with a directive name, if anything (keys of map/geo/types entries are arguments instead). */
+export function directiveNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return `is ${kindOf(name)}, not a string`;
+  return DIRECTIVE_NAME.test(name) ? undefined : 'is not a valid nginx directive name; use lower-case letters, digits and \'_\' only, starting with a letter or \'_\'';
+}
+
+/**
+ * Renders one raw argument the way nginx's lexer reads it back unchanged: quoted when it is empty or holds
+ * whitespace, `;`, `{`, `}`, `#`, a quote or a backslash, with `\` and `"` escaped inside the quotes.
+ * The only place nginx text is quoted. Throws `NginxRenderError` for a value `argumentProblem` refuses.
+ */
+export function renderArgument(arg: string): string {
+  const problem = argumentProblem(arg);
+  if (problem) throw new NginxRenderError(`nginx argument ${describeValue(arg)} ${problem}.`);
+  return quote(arg);
 }
 
 /**
  * Renders a list of directives as nginx configuration text, four spaces per level.
- * Pure and deterministic: the same tree always gives the same bytes.
+ * Pure and deterministic: the same tree always gives the same bytes. Refuses (throws `NginxRenderError`)
+ * anything that is not a Directive, a bad directive name, or an argument `argumentProblem` refuses.
  */
-export function renderDirectives(directives: readonly Directive[], depth = 0): string {
+export function renderDirectives(directives: readonly Directive[], depth = 0, keyValue = false): string {
   const indent = '    '.repeat(depth);
   const lines: string[] = [];
   for (const d of directives) {
+    if (!(d instanceof Directive)) throw new NginxRenderError(`${describeValue(d)} is not a Directive; build it with Directive.of or Directive.withBlock.`);
+    if (d._problem) throw new NginxRenderError(`directive ${describeValue(d.name)}: ${d._problem}`);
+    const nameProblem = keyValue ? undefined : directiveNameProblem(d.name);
+    if (nameProblem) throw new NginxRenderError(`directive name ${describeValue(d.name)} ${nameProblem}.`);
     // A real directive name never needs quotes; the keys of map/geo/types entries may.
     const head = [renderArgument(d.name), ...d.args.map(renderArgument)].join(' ');
     if (d.block === undefined) {
@@ -55,7 +77,7 @@ export function renderDirectives(directives: readonly Directive[], depth = 0): s
     } else if (d.block.length === 0) {
       lines.push(`${indent}${head} {\n${indent}}\n`);
     } else {
-      lines.push(`${indent}${head} {\n${renderDirectives(d.block, depth + 1)}${indent}}\n`);
+      lines.push(`${indent}${head} {\n${renderDirectives(d.block, depth + 1, KEY_VALUE_BLOCKS.has(d.name))}${indent}}\n`);
     }
   }
   return lines.join('');

@@ -1,6 +1,8 @@
 import { Directive } from './directive';
 import { ProxyLocationOptions, STATIC_ASSET_EXTENSIONS, TlsOptions, TlsProfile, proxyDirectives, tlsDirectives } from './features';
-import { NGINX_CONF_DIR, NGINX_HTML_DIR, checkAbsolutePath } from './paths';
+import { NGINX_CONF_DIR, NGINX_HTML_DIR } from './paths';
+import { describeValue } from '../input/describe';
+import { PropReader } from '../input/reader';
 
 /** How a `location` matches the request URI. */
 export enum LocationModifier {
@@ -14,6 +16,8 @@ export enum LocationModifier {
   REGEX = 'REGEX',
   /** Case-insensitive regular expression (`~*`). */
   REGEX_CASE_INSENSITIVE = 'REGEX_CASE_INSENSITIVE',
+  /** A named location (`@name`), reached only by try_files, error_page or a redirect inside nginx; the path is `@name`. */
+  NAMED = 'NAMED',
 }
 
 const MODIFIER_TOKEN: Record<LocationModifier, string | undefined> = {
@@ -22,6 +26,7 @@ const MODIFIER_TOKEN: Record<LocationModifier, string | undefined> = {
   [LocationModifier.PREFERRED_PREFIX]: '^~',
   [LocationModifier.REGEX]: '~',
   [LocationModifier.REGEX_CASE_INSENSITIVE]: '~*',
+  [LocationModifier.NAMED]: undefined,
 };
 
 /** Options of a `location` block. */
@@ -143,13 +148,75 @@ export interface NginxServerOptions {
   readonly servicePort?: number;
 }
 
+/** A server's file name under conf.d/: short enough for any filesystem, never a path. */
 const SERVER_FILE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'MKCOL', 'COPY', 'MOVE', 'OPTIONS', 'PROPFIND', 'PROPPATCH', 'LOCK', 'UNLOCK', 'PATCH']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'MKCOL', 'COPY', 'MOVE', 'OPTIONS', 'PROPFIND', 'PROPPATCH', 'LOCK', 'UNLOCK', 'PATCH'];
 const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
 const BAD_SERVER_NAME = /[\s;{}"'\\#]/;
 const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?';
 /** A host name, optionally with a leading `*.` or `.`, or a trailing `.*` wildcard (nginx's rules); or `_`. */
 const SERVER_NAME = new RegExp(`^(?:_|(?:\\*\\.|\\.)?${LABEL}(?:\\.${LABEL})*(?:\\.\\*)?)$`, 'i');
+/** Characters of a URL path prop (RFC 3986 path characters without `$`, which nginx reads as a variable). */
+const URL_SEGMENT = /^[A-Za-z0-9._~!&'()*+,;=:@%-]+$/;
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?$/;
+/** A redirect target: a path or an absolute http(s) URL, one token without spaces. */
+const REDIRECT_TARGET = /^(?:\/|https?:\/\/)[^\s]*$/;
+const NAMED_LOCATION = /^@[A-Za-z0-9_-]+$/;
+
+/** The rules of a URL path prop (healthPath, errorPage, location paths): a path from '/', not a file. */
+export function urlPathRule(example: string) {
+  return { example, segment: URL_SEGMENT, anyFolder: true };
+}
+
+/** The read options of a server: every prop checked, whatever type it arrived as. */
+function readServerOptions(options: NginxServerOptions, reader: PropReader) {
+  const o = options as unknown as { [key: string]: unknown };
+  const tlsStruct = reader.struct('tls', o.tls, "{ secretName: 'www-tls' }");
+  const name = reader.string('name', o.name, 'server', {
+    pattern: SERVER_FILE_NAME, maxLength: 63, example: 'www',
+    expected: "a file name of lower-case letters, digits, '-' or '_', starting with a letter or digit (it names conf.d/<name>.conf)",
+  });
+  let tls: TlsOptions | undefined;
+  if (tlsStruct) {
+    tls = {
+      secretName: reader.string('tls.secretName', tlsStruct.secretName ?? null, 'invalid', {
+        pattern: /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, maxLength: 253, example: 'www-tls',
+        expected: "a Kubernetes object name (lower-case letters, digits, '-' and '.')",
+      }),
+      profile: reader.enumValue('tls.profile', tlsStruct.profile, TlsProfile, TlsProfile.INTERMEDIATE),
+      certificateDir: reader.optionalPath('tls.certificateDir', tlsStruct.certificateDir, { example: `${NGINX_CONF_DIR}/tls/www` }),
+      hstsMaxAgeSeconds: reader.optionalInteger('tls.hstsMaxAgeSeconds', tlsStruct.hstsMaxAgeSeconds, { min: 0, max: 2 ** 31 - 1, example: 63072000, why: '0 leaves the header out' }),
+    };
+  }
+  return {
+    name,
+    // A port below 1024 is kept, for checkPort's message on why a non-root nginx cannot bind it.
+    port: Number.isInteger(o.port) && (o.port as number) >= 1 && (o.port as number) < 1024 ? o.port as number
+      : reader.integer('port', o.port, 8080, { min: 1024, max: 65535, example: 8080, why: 'a TCP port a non-root nginx can bind' }),
+    serverNames: reader.stringList('serverNames', o.serverNames, ['localhost'], { maxLength: 253, example: 'example.com', expected: 'a host name' }),
+    defaultServer: reader.boolean('defaultServer', o.defaultServer, false),
+    root: reader.path('root', o.root, NGINX_HTML_DIR, { example: NGINX_HTML_DIR }),
+    index: reader.stringList('index', o.index, ['index.html', 'index.htm'], {
+      pattern: /^[A-Za-z0-9._~+@-]+$/, maxLength: 255, example: 'index.html', expected: 'a plain file name',
+    }),
+    healthPath: reader.path('healthPath', o.healthPath, '/healthz', urlPathRule('/healthz')),
+    errorPage: reader.path('errorPage', o.errorPage, '/50x.html', urlPathRule('/50x.html')),
+    notFoundPage: reader.optionalPath('notFoundPage', o.notFoundPage, urlPathRule('/404.html')),
+    ipv6: reader.boolean('ipv6', o.ipv6, false),
+    tls,
+    http2: reader.boolean('http2', o.http2, false),
+    singlePageApp: reader.boolean('singlePageApp', o.singlePageApp, false),
+    assetMaxAgeSeconds: reader.integer('assetMaxAgeSeconds', o.assetMaxAgeSeconds, 86400, { min: 0, max: 2 ** 31 - 1, example: 86400, why: '0 turns caching headers off' }),
+    immutableAssets: reader.boolean('immutableAssets', o.immutableAssets, false),
+    allowedMethods: reader.stringList('allowedMethods', o.allowedMethods, ['GET', 'HEAD'], {
+      pattern: new RegExp(`^(?:${METHODS.join('|')})$`), maxLength: 16, example: 'GET', expected: `an upper-case HTTP method nginx knows (${METHODS.join(', ')})`,
+    }),
+    denyHiddenFiles: reader.boolean('denyHiddenFiles', o.denyHiddenFiles, true),
+    statusPath: reader.optionalPath('statusPath', o.statusPath, urlPathRule('/nginx_status')),
+    redirectTo: reader.optionalString('redirectTo', o.redirectTo, { pattern: ORIGIN, maxLength: 253, example: 'https://www.example.com', expected: 'an origin without a path' }),
+    servicePort: reader.optionalInteger('servicePort', o.servicePort, { min: 1, max: 65535, example: 80 }),
+  };
+}
 
 /** One nginx server (virtual host). Build it with `NginxConfig.addServer`. */
 export class NginxServer {
@@ -197,32 +264,48 @@ export class NginxServer {
   private readonly locations: Directive[] = [];
   private readonly extra: Directive[] = [];
   private readonly proxies: Array<{ path: string; upstream: string }> = [];
+  /** Problems of the props, found as they were read. */
+  private readonly propProblems: string[];
+  /** Problems of the arguments of add* calls (nothing of a refused call is added). */
+  private readonly callProblems: string[] = [];
 
   /** The options this server was created with (for `NginxConfig.derive`). */
   public readonly options: NginxServerOptions;
 
   constructor(options: NginxServerOptions) {
-    this.options = { ...options };
-    this.name = options.name;
-    this.port = options.port ?? 8080;
-    this.serverNames = [...(options.serverNames ?? ['localhost'])];
-    this.defaultServer = options.defaultServer ?? false;
-    this.root = options.root ?? NGINX_HTML_DIR;
-    this.index = [...(options.index ?? ['index.html', 'index.htm'])];
-    this.healthPath = options.healthPath ?? '/healthz';
-    this.errorPage = options.errorPage ?? '/50x.html';
-    this.notFoundPage = options.notFoundPage;
-    this.ipv6 = options.ipv6 ?? false;
-    this.tls = options.tls;
-    this.http2 = options.http2 ?? false;
-    this.singlePageApp = options.singlePageApp ?? false;
-    this.assetMaxAgeSeconds = options.assetMaxAgeSeconds ?? 86400;
-    this.immutableAssets = options.immutableAssets ?? false;
-    this.allowedMethods = [...(options.allowedMethods ?? ['GET', 'HEAD'])];
-    this.denyHiddenFiles = options.denyHiddenFiles ?? true;
-    this.statusPath = options.statusPath;
-    this.redirectTo = options.redirectTo;
-    this.servicePort = options.servicePort;
+    const raw: unknown = options;
+    const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? options : {} as NginxServerOptions;
+    this.options = { ...given };
+    const validName = typeof given.name === 'string' && given.name.length <= 63 && SERVER_FILE_NAME.test(given.name);
+    const reader = new PropReader(validName ? `server '${given.name}'` : typeof given.name === 'string' ? `server ${describeValue(given.name)}` : 'server');
+    if (given !== raw) reader.fail('options', raw, 'is not an object of server options', "pass an object, such as { name: 'www' }.");
+    const read = readServerOptions(given, reader);
+    this.name = read.name;
+    this.port = read.port;
+    this.serverNames = read.serverNames;
+    this.defaultServer = read.defaultServer;
+    this.root = read.root;
+    this.index = read.index;
+    this.healthPath = read.healthPath;
+    this.errorPage = read.errorPage;
+    this.notFoundPage = read.notFoundPage;
+    this.ipv6 = read.ipv6;
+    this.tls = read.tls;
+    this.http2 = read.http2;
+    this.singlePageApp = read.singlePageApp;
+    this.assetMaxAgeSeconds = read.assetMaxAgeSeconds;
+    this.immutableAssets = read.immutableAssets;
+    this.allowedMethods = read.allowedMethods;
+    this.denyHiddenFiles = read.denyHiddenFiles;
+    this.statusPath = read.statusPath;
+    this.redirectTo = read.redirectTo;
+    this.servicePort = read.servicePort;
+    this.propProblems = reader.problems;
+  }
+
+  /** How messages name this server. */
+  private get where(): string {
+    return `server '${this.name}'`;
   }
 
   /**
@@ -236,6 +319,7 @@ export class NginxServer {
     copy.locations.push(...this.locations);
     copy.extra.push(...this.extra);
     copy.proxies.push(...this.proxies);
+    copy.callProblems.push(...this.callProblems);
     return copy;
   }
 
@@ -245,7 +329,7 @@ export class NginxServer {
    * @internal
    */
   public _stateKey(): string {
-    return `${this.locations.length}.${this.extra.length}.${this.proxies.length}`;
+    return `${this.locations.length}.${this.extra.length}.${this.proxies.length}.${this.callProblems.length}`;
   }
 
   /** Folder the TLS Secret is mounted at, for a TLS server. */
@@ -258,28 +342,101 @@ export class NginxServer {
     return [...new Set(this.proxies.map(p => p.upstream))];
   }
 
+  /** A reader for the arguments of one add* call; its problems are kept, and the call adds nothing when any. */
+  private callReader(call: string): PropReader {
+    return new PropReader(`${this.where}: ${call}`);
+  }
+
+  private keep(reader: PropReader): boolean {
+    this.callProblems.push(...reader.problems);
+    return reader.problems.length === 0;
+  }
+
   /**
    * Adds a reverse-proxy location to a named upstream (`NginxConfig.addUpstream`): HTTP/1.1 with keep-alive,
    * `Host $host`, X-Real-IP and X-Forwarded-For/-Proto/-Host, timeouts and buffering.
+   *
+   * @param path the location's prefix, from '/'.
+   * @param upstream the name of an upstream of the configuration.
    */
   public addProxy(path: string, upstream: string, options: ProxyLocationOptions = {}): NginxServer {
-    this.proxies.push({ path, upstream });
-    this.locations.push(Directive.withBlock('location', [path], proxyDirectives(upstream, options)));
+    const reader = this.callReader('addProxy');
+    const prefix = reader.path('path', path ?? null, '/', { ...urlPathRule('/api/'), allowRoot: true, trailingSlash: true });
+    const name = reader.string('upstream', upstream ?? null, 'invalid', { pattern: UPSTREAM_NAME, maxLength: 128, example: 'api', expected: "an upstream name (letters, digits, '_' and '-')" });
+    const opts = reader.struct('options', options ?? {}, '{ readTimeoutSeconds: 30 }') ?? {};
+    const timeout = { min: 1, max: 86400, example: 60 };
+    const read: ProxyLocationOptions = {
+      connectTimeoutSeconds: reader.optionalInteger('connectTimeoutSeconds', opts.connectTimeoutSeconds, { ...timeout, example: 5 }),
+      readTimeoutSeconds: reader.optionalInteger('readTimeoutSeconds', opts.readTimeoutSeconds, timeout),
+      buffering: reader.boolean('buffering', opts.buffering, true),
+      stripPrefix: reader.boolean('stripPrefix', opts.stripPrefix, false),
+    };
+    if (!this.keep(reader)) return this;
+    this.proxies.push({ path: prefix, upstream: name });
+    this.locations.push(Directive.withBlock('location', [prefix], proxyDirectives(name, read)));
     return this;
   }
 
-  /** Adds a redirect of one exact path: `location = from { return 301|302 to; }`. */
+  /**
+   * Adds a redirect of one exact path: `location = from { return 301|302 to; }`.
+   *
+   * @param from the exact request path, from '/'.
+   * @param to where to send the client: a path or an http(s) URL (nginx variables such as `$request_uri` are expanded).
+   * @param permanent 301 (true) or 302 (false).
+   */
   public addRedirect(from: string, to: string, permanent: boolean = true): NginxServer {
-    this.locations.push(Directive.withBlock('location', ['=', from], [Directive.of('return', permanent ? '301' : '302', to)]));
+    const reader = this.callReader('addRedirect');
+    const path = reader.path('from', from ?? null, '/', { ...urlPathRule('/old'), allowRoot: true });
+    const target = reader.string('to', to ?? null, '/', {
+      pattern: REDIRECT_TARGET, maxLength: 2048, example: 'https://www.example.com/new', expected: "a path from '/' or an http(s) URL, without spaces",
+    });
+    const isPermanent = reader.boolean('permanent', permanent, true);
+    if (!this.keep(reader)) return this;
+    this.locations.push(Directive.withBlock('location', ['=', path], [Directive.of('return', isPermanent ? '301' : '302', target)]));
     return this;
   }
 
-  /** Adds a `location` block to this server. */
+  /**
+   * Adds a `location` block to this server. The modifier comes only from `options.modifier`: a PREFIX,
+   * EXACT or PREFERRED_PREFIX path starts with '/', a NAMED one with '@'.
+   *
+   * @param path the path, the regular expression (REGEX modifiers) or '@name' (NAMED).
+   */
   public addLocation(path: string, options: NginxLocationOptions = {}): NginxServer {
-    const token = MODIFIER_TOKEN[options.modifier ?? LocationModifier.PREFIX];
-    const args = token === undefined ? [path] : [token, path];
-    this.locations.push(Directive.withBlock('location', args, options.directives ?? []));
+    const reader = this.callReader('addLocation');
+    const opts = reader.struct('options', options ?? {}, '{ modifier: LocationModifier.EXACT }') ?? {};
+    const modifier = reader.enumValue('modifier', opts.modifier, LocationModifier, LocationModifier.PREFIX);
+    const directives = reader.list('directives', opts.directives, [], (p, d) => {
+      if (d instanceof Directive) return d;
+      reader.fail(p, d, 'is not a Directive', "build it with Directive.of('name', ...args).");
+      return undefined;
+    }, "[Directive.of('try_files', '$uri', '=404')]");
+    const checked = this.checkLocationPath(reader, modifier, path);
+    if (!this.keep(reader) || checked === undefined) return this;
+    const token = MODIFIER_TOKEN[modifier];
+    this.locations.push(Directive.withBlock('location', token === undefined ? [checked] : [token, checked], directives));
     return this;
+  }
+
+  /** The location path for a modifier, or undefined (with the problem recorded). */
+  private checkLocationPath(reader: PropReader, modifier: LocationModifier, path: unknown): string | undefined {
+    if (modifier === LocationModifier.REGEX || modifier === LocationModifier.REGEX_CASE_INSENSITIVE) {
+      return reader.string('path', path ?? null, '^/', { maxLength: 2048, example: '\\.php$', expected: 'a regular expression' });
+    }
+    if (modifier === LocationModifier.NAMED) {
+      return reader.string('path', path ?? null, '@x', { pattern: NAMED_LOCATION, maxLength: 128, example: '@fallback', expected: "'@' and a name of letters, digits, '_' and '-'" });
+    }
+    if (typeof path === 'string' && !path.startsWith('/')) {
+      const hint = path.startsWith('@') ? 'LocationModifier.NAMED'
+        : path.startsWith('^~') ? "LocationModifier.PREFERRED_PREFIX with the path after '^~'"
+          : path.startsWith('~*') ? "LocationModifier.REGEX_CASE_INSENSITIVE with the pattern after '~*'"
+            : path.startsWith('~') ? "LocationModifier.REGEX with the pattern after '~'"
+              : path.startsWith('=') ? "LocationModifier.EXACT with the path after '='" : undefined;
+      reader.fail('path', path, `does not start with '/'${hint ? ', and nginx would read its first characters as a modifier' : ', so no request URI matches it'}`,
+        hint ? `pass modifier: ${hint}.` : "write the path from '/', such as '/docs/'.");
+      return undefined;
+    }
+    return reader.path('path', path ?? null, '/', { ...urlPathRule('/docs/'), allowRoot: true, trailingSlash: true });
   }
 
   /**
@@ -287,6 +444,10 @@ export class NginxServer {
    * block joins the server's locations (so a `location /` replaces the default one).
    */
   public addDirective(directive: Directive): NginxServer {
+    if (!(directive instanceof Directive)) {
+      this.callProblems.push(`${this.where}: addDirective ${describeValue(directive)} is not a Directive; build it with Directive.of('name', ...args) or Directive.withBlock.`);
+      return this;
+    }
     (directive.name === 'location' && directive.block ? this.locations : this.extra).push(directive);
     return this;
   }
@@ -308,7 +469,7 @@ export class NginxServer {
     const health = Directive.withBlock('location', ['=', this.healthPath], [
       Directive.of('access_log', 'off'),
       Directive.of('default_type', 'text/plain'),
-      Directive.of('return', '200', 'ok\n'),
+      Directive.of('return', '200', 'ok'),
     ]);
     const status = this.statusPath === undefined ? [] : [Directive.withBlock('location', ['=', this.statusPath], [
       Directive.of('stub_status'),
@@ -367,27 +528,21 @@ export class NginxServer {
 
   /** Problems with this server's options, each with how to fix it. */
   public validate(): string[] {
-    const where = `server '${this.name}'`;
-    const problems: string[] = [];
-    if (!SERVER_FILE_NAME.test(this.name)) {
-      problems.push(`${where}: name must be lower-case letters, digits, '-' or '_' (it names conf.d/${this.name}.conf); for example 'default' or 'www'.`);
-    }
+    const where = this.where;
+    const problems: string[] = [...this.propProblems, ...this.callProblems];
     problems.push(...checkPort(this.port, where));
-    if (this.serverNames.length === 0) {
+    if (this.serverNames.length === 0 && !this.propProblems.some(p => p.includes(': serverNames'))) {
       problems.push(`${where}: serverNames is empty; give at least one name, or '_' to match any host.`);
     }
     for (const n of this.serverNames) {
       if (n.length === 0 || BAD_SERVER_NAME.test(n)) {
-        problems.push(`${where}: server name ${JSON.stringify(n)} is empty or contains whitespace, a quote, a backslash, '#', ';', '{' or '}'; use a host name such as 'example.com', '*.example.com' or '_'.`);
+        problems.push(`${where}: server name ${describeValue(n)} is empty or contains whitespace, a quote, a backslash, '#', ';', '{' or '}'; use a host name such as 'example.com', '*.example.com' or '_'.`);
       } else if (n.startsWith('~')) {
-        problems.push(`${where}: server name ${JSON.stringify(n)} is a regular expression, which serverNames does not check; add it with addDirective(Directive.of('server_name', ...)) or list the host names.`);
+        problems.push(`${where}: server name ${describeValue(n)} is a regular expression, which serverNames does not check; add it with addDirective(Directive.of('server_name', ...)) or list the host names.`);
       } else if (!SERVER_NAME.test(n)) {
-        problems.push(`${where}: server name ${JSON.stringify(n)} is not a host name nginx accepts (letters, digits, '-', '_' and dots; a wildcard '*' only as the whole first or last label); use a name such as 'example.com', '*.example.com', 'www.example.*' or '_'.`);
+        problems.push(`${where}: server name ${describeValue(n)} is not a host name nginx accepts (letters, digits, '-', '_' and dots; a wildcard '*' only as the whole first or last label); use a name such as 'example.com', '*.example.com', 'www.example.*' or '_'.`);
       }
     }
-    problems.push(...checkAbsolutePath(this.root, `${where}: root`, NGINX_HTML_DIR));
-    problems.push(...checkAbsolutePath(this.healthPath, `${where}: healthPath`, "'/healthz'"));
-    problems.push(...checkAbsolutePath(this.errorPage, `${where}: errorPage`, "'/50x.html'"));
     const seen = new Set<string>();
     for (const d of this.toDirective().block ?? []) {
       if (d.name !== 'location') continue;
@@ -397,41 +552,12 @@ export class NginxServer {
       }
       seen.add(key);
     }
-    for (const m of this.allowedMethods) {
-      if (!METHODS.has(m)) problems.push(`${where}: allowedMethods has ${JSON.stringify(m)}, which is not an HTTP method nginx knows; use upper-case names such as 'GET', 'HEAD', 'POST'.`);
-    }
-    if (!Number.isInteger(this.assetMaxAgeSeconds) || this.assetMaxAgeSeconds < 0) {
-      problems.push(`${where}: assetMaxAgeSeconds ${this.assetMaxAgeSeconds} must be a whole number of seconds >= 0 (0 turns caching headers off).`);
-    }
-    if (this.notFoundPage !== undefined) problems.push(...checkAbsolutePath(this.notFoundPage, `${where}: notFoundPage`, "'/404.html'"));
-    if (this.statusPath !== undefined) problems.push(...checkAbsolutePath(this.statusPath, `${where}: statusPath`, "'/nginx_status'"));
-    if (this.redirectTo !== undefined && !/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?$/.test(this.redirectTo)) {
-      problems.push(`${where}: redirectTo ${JSON.stringify(this.redirectTo)} must be an origin without a path, such as 'https://www.example.com'.`);
-    }
     if (this.http2 && !this.tls) {
       problems.push(`${where}: http2 needs tls (browsers speak HTTP/2 only over TLS); set tls or remove http2.`);
     }
-    if (this.tls) {
-      if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(this.tls.secretName)) {
-        problems.push(`${where}: tls.secretName ${JSON.stringify(this.tls.secretName)} is not a Kubernetes object name; use lower-case letters, digits, '-' and '.', such as 'www-tls'.`);
-      }
-      problems.push(...checkAbsolutePath(this.certificateDir!, `${where}: tls.certificateDir`, "'/etc/nginx/tls/www'"));
-      const hsts = this.tls.hstsMaxAgeSeconds ?? 63072000;
-      if (!Number.isInteger(hsts) || hsts < 0) problems.push(`${where}: tls.hstsMaxAgeSeconds ${hsts} must be a whole number >= 0.`);
-    }
-    if (this.servicePort !== undefined && (!Number.isInteger(this.servicePort) || this.servicePort < 1 || this.servicePort > 65535)) {
-      problems.push(`${where}: servicePort ${this.servicePort} must be a whole number from 1 to 65535.`);
-    }
-    for (const p of this.proxies) {
-      if (!UPSTREAM_NAME.test(p.upstream)) problems.push(`${where}: addProxy('${p.path}') names upstream ${JSON.stringify(p.upstream)}; upstream names are letters, digits, '_' and '-'.`);
-    }
-    if (this.index.length === 0) {
+    // An index of refused file names is empty too: that was reported already.
+    if (this.index.length === 0 && !this.propProblems.some(p => p.includes(': index['))) {
       problems.push(`${where}: index is empty; give at least one file name such as 'index.html'.`);
-    }
-    for (const f of this.index) {
-      if (f.length === 0 || /[\s;{}"'\\/]/.test(f)) {
-        problems.push(`${where}: index file ${JSON.stringify(f)} must be a plain file name such as 'index.html'.`);
-      }
     }
     return problems;
   }
@@ -440,7 +566,7 @@ export class NginxServer {
 /** Problems with a listen port for a non-root nginx. */
 export function checkPort(port: number, where: string): string[] {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return [`${where}: port ${port} is not a TCP port; use a whole number from 1024 to 65535, such as 8080.`];
+    return [`${where}: port ${describeValue(port)} is not a TCP port; use a whole number from 1024 to 65535, such as 8080.`];
   }
   if (port < 1024) {
     return [`${where}: port ${port} is below 1024, which a non-root nginx cannot bind (bind() fails with EACCES). Listen on 8080 (or another port >= 1024) and let the Service expose port ${port}.`];

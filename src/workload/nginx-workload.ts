@@ -4,12 +4,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartReport } from './chart-report';
 import { checkPodSecurityRestricted } from './pss';
-import { NginxImage } from '../image/nginx-image';
+import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { claimImageValidation } from '../image/validation-owner';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { CONTROLS } from '../policy/controls';
 import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
+import { PropReader } from '../input/reader';
 
 /**
  * The Service's ports: the first plain server on `defaultPort` (80), the first TLS server on 443, others on
@@ -193,6 +194,73 @@ export interface AutoscalingOptions {
   readonly cpuUtilizationPercent?: number;
 }
 
+/** A Kubernetes label key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+const LABEL_KEY = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+/** A Kubernetes label value: empty, or at most 63 characters of letters, digits, '-', '_', '.', alphanumeric at both ends. */
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const IPV6_CIDR = /^[0-9A-Fa-f:.]{2,45}\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+
+/**
+ * Every workload option checked before cdk8s or cdk8s-plus sees it, whatever type it arrived as: wrong
+ * values become problems (with the prop, the value and the fix) and defaults take their place, so the
+ * constructs are always built and the validation reports every problem at once.
+ */
+function readWorkloadOptions(props: NginxWorkloadOptions) {
+  const reader = new PropReader();
+  const p = props as unknown as { [key: string]: unknown };
+  const replicas = reader.integer('replicas', p.replicas, 2, { min: 1, max: 10000, example: 2, why: '2 or more keeps the site up during a node drain' });
+  const labels = (prop: string, v: unknown) => reader.stringMap(prop, v,
+    { pattern: LABEL_KEY, maxLength: 317, example: 'app.kubernetes.io/name', expected: 'a Kubernetes label key' },
+    { pattern: LABEL_VALUE, allowEmpty: true, maxLength: 63, example: 'ingress-nginx', expected: 'a Kubernetes label value' });
+  const peers = reader.list('ingressPeers', p.ingressPeers, [], (prop, v) => {
+    const peer = reader.struct(prop, v ?? null, "{ podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }");
+    if (peer === undefined) return undefined;
+    const read: NetworkPolicyPeer = {
+      podLabels: peer.podLabels === undefined ? undefined : labels(`${prop}.podLabels`, peer.podLabels),
+      namespaceLabels: peer.namespaceLabels === undefined ? undefined : labels(`${prop}.namespaceLabels`, peer.namespaceLabels),
+      cidr: reader.optionalString(`${prop}.cidr`, peer.cidr, {
+        pattern: new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`), maxLength: 49, example: '10.0.0.0/8', expected: 'an address block in CIDR notation',
+      }),
+    };
+    if (read.cidr === undefined && read.podLabels === undefined && read.namespaceLabels === undefined) {
+      reader.fail(prop, v, 'names no peer', "give podLabels, namespaceLabels or cidr, such as { cidr: '10.0.0.0/8' }.");
+      return undefined;
+    }
+    return read;
+  }, "[{ cidr: '10.0.0.0/8' }]");
+  const scaling = reader.struct('autoscaling', p.autoscaling, '{ maxReplicas: 10 }');
+  const optOuts = reader.list('policyOptOuts', p.policyOptOuts, [], (prop, v) => {
+    const o = reader.struct(prop, v ?? null, "{ control: 'image-pull-policy', reason: 'node-local image' }");
+    if (o === undefined) return undefined;
+    const control = reader.string(`${prop}.control`, o.control ?? null, '', { maxLength: 128, example: 'image-pull-policy', expected: 'a control ID' });
+    const reason = reader.string(`${prop}.reason`, o.reason ?? '', '', { allowEmpty: true, maxLength: 1000, example: 'node-local image, no registry', expected: 'the reason, on one line' });
+    return control ? { control, reason } : undefined;
+  }, "[{ control: 'image-pull-policy', reason: 'node-local image, no registry' }]");
+  const resources = reader.struct('resources', p.resources, '{ cpu: { request: kplus.Cpu.millis(100) } }');
+  return {
+    replicas,
+    configDelivery: reader.enumValue('configDelivery', p.configDelivery, ConfigDelivery, ConfigDelivery.BAKED),
+    servicePort: reader.integer('servicePort', p.servicePort, 80, { min: 1, max: 65535, example: 80 }),
+    // An AWS CDK token (`${Token[...]}`) is a string too; the Kubernetes API checks the final reference.
+    imageReference: reader.optionalString('imageReference', p.imageReference, { maxLength: 4096, example: 'registry.example.com/web/site:1.0.0', expected: 'an image reference' }),
+    imagePullPolicy: reader.enumValue('imagePullPolicy', p.imagePullPolicy, kplus.ImagePullPolicy, kplus.ImagePullPolicy.ALWAYS),
+    resources: resources as kplus.ContainerResources | undefined,
+    runtimeVolumeMebibytes: reader.integer('runtimeVolumeMebibytes', p.runtimeVolumeMebibytes, 64, { min: 1, max: 1048576, example: 64 }),
+    ephemeralRequest: reader.integer('ephemeralStorageRequestMebibytes', p.ephemeralStorageRequestMebibytes, 16, { min: 1, max: 1048576, example: 16 }),
+    ephemeralLimit: reader.integer('ephemeralStorageLimitMebibytes', p.ephemeralStorageLimitMebibytes, 128, { min: 1, max: 1048576, example: 128 }),
+    ingressPeers: p.ingressPeers === undefined ? undefined : peers,
+    highAvailability: reader.boolean('highAvailability', p.highAvailability, true),
+    autoscaling: scaling === undefined ? undefined : {
+      maxReplicas: reader.integer('autoscaling.maxReplicas', scaling.maxReplicas ?? null, replicas, { min: 1, max: 10000, example: 10 }),
+      cpuUtilizationPercent: reader.optionalInteger('autoscaling.cpuUtilizationPercent', scaling.cpuUtilizationPercent, { min: 1, max: 1000, example: 70, why: 'percent of the CPU request' }),
+    } as AutoscalingOptions,
+    policyOptOuts: optOuts as PolicyOptOut[],
+    createNamespace: reader.boolean('createNamespace', p.createNamespace, false),
+    problems: reader.problems,
+  };
+}
+
 /** Properties of `NginxWorkload`. */
 export interface NginxWorkloadProps extends NginxWorkloadOptions {
   /** The image (and through it the nginx config, uid/gid and image reference). */
@@ -238,26 +306,21 @@ export class NginxWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxWorkloadProps) {
     super(scope, id);
-    const image = props.image;
+    const image = requireNginxImage(props, this.node.path);
     const config = image.config;
     this.image = image;
-    const problems: string[] = [];
     const checksImage = claimImageValidation(this, image);
-    const replicas = props.replicas ?? 2;
-    const servicePort = props.servicePort ?? 80;
-    const volumeMebibytes = props.runtimeVolumeMebibytes ?? 64;
-    if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas ${replicas} must be a whole number >= 1 (2 or more keeps the site up during a node drain).`);
-    if (!Number.isInteger(servicePort) || servicePort < 1 || servicePort > 65535) problems.push(`servicePort ${servicePort} must be a whole number from 1 to 65535, such as 80.`);
-    if (!Number.isInteger(volumeMebibytes) || volumeMebibytes < 1) problems.push(`runtimeVolumeMebibytes ${volumeMebibytes} must be a whole number of MiB >= 1, such as 64.`);
-
-    const ephemeralRequest = props.ephemeralStorageRequestMebibytes ?? 16;
-    const ephemeralLimit = props.ephemeralStorageLimitMebibytes ?? 128;
-    if (!Number.isInteger(ephemeralRequest) || ephemeralRequest < 1 || !Number.isInteger(ephemeralLimit) || ephemeralLimit < ephemeralRequest) {
-      problems.push(`ephemeral storage ${ephemeralRequest}Mi/${ephemeralLimit}Mi must be whole MiB with 1 <= request <= limit, such as 16 and 128.`);
+    const read = readWorkloadOptions(props);
+    const problems: string[] = [...read.problems];
+    const { replicas, servicePort, runtimeVolumeMebibytes: volumeMebibytes, ephemeralRequest, ephemeralLimit, autoscaling } = read;
+    if (ephemeralLimit < ephemeralRequest) {
+      problems.push(`ephemeralStorageLimitMebibytes ${ephemeralLimit} is below ephemeralStorageRequestMebibytes ${ephemeralRequest}; the limit must be at least the request, such as 16 and 128.`);
     }
-    if (props.autoscaling && (!Number.isInteger(props.autoscaling.maxReplicas) || props.autoscaling.maxReplicas < replicas)) {
-      problems.push(`autoscaling.maxReplicas ${props.autoscaling.maxReplicas} must be a whole number >= replicas (${replicas}).`);
+    if (autoscaling && autoscaling.maxReplicas < replicas) {
+      problems.push(`autoscaling.maxReplicas ${autoscaling.maxReplicas} is below replicas ${replicas}; it must be at least replicas (the autoscaler's minimum).`);
     }
+    // Nothing is derived from an invalid config (its validation reports why): the objects get placeholders.
+    const configOk = config.validate().length === 0;
     const primary = config.servers[0];
     const primaryPort = primary?.port ?? 8080;
     // Every port nginx listens on is a container port (and a NetworkPolicy ingress port).
@@ -273,15 +336,15 @@ export class NginxWorkload extends Construct {
 
     const mounts: kplus.VolumeMount[] = [{ path: config.runtimeDir, volume: runtime }];
     // Each TLS server's certificate: its Kubernetes TLS Secret, read-only, where the config reads it.
-    for (const server of config.servers.filter(x => x.tls)) {
+    for (const server of configOk ? config.servers.filter(x => x.tls) : []) {
       const secret = kplus.Secret.fromSecretName(this, `TlsSecret-${server.name}`, server.tls!.secretName);
       const volume = kplus.Volume.fromSecret(this, `TlsVolume-${server.name}`, secret, { name: `tls-${server.name}`, defaultMode: 0o444 });
       mounts.push({ path: server.certificateDir!, volume, readOnly: true });
     }
     let command: string[] | undefined;
-    const files = config.files();
+    const files = configOk ? config.files() : [];
     const derivedFrom = config._stateKey();
-    if ((props.configDelivery ?? ConfigDelivery.BAKED) === ConfigDelivery.CONFIG_MAP) {
+    if (read.configDelivery === ConfigDelivery.CONFIG_MAP) {
       // Two ConfigMaps, each mounted as a whole folder: no subPath (podman does not support it, and it
       // never sees updates) and no items (podman ignores them). conf.d/ replaces the baked one, so a server
       // removed from the config is gone from the pod too; nginx starts with -c on the mounted nginx.conf.
@@ -313,9 +376,9 @@ export class NginxWorkload extends Construct {
       },
       containers: [{
         name: 'nginx',
-        image: props.imageReference ?? image.imageReference,
+        image: read.imageReference ?? image.imageReference,
         command,
-        imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+        imagePullPolicy: read.imagePullPolicy,
         ports: ports.map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
         securityContext: {
           ensureNonRoot: true,
@@ -325,7 +388,7 @@ export class NginxWorkload extends Construct {
           privileged: false,
           allowPrivilegeEscalation: false,
         },
-        resources: props.resources ?? {
+        resources: read.resources ?? {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
           memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
         },
@@ -349,7 +412,7 @@ export class NginxWorkload extends Construct {
       JsonPatch.add('/spec/template/spec/containers/0/resources/limits/ephemeral-storage', { value: `${ephemeralLimit}Mi` }),
     );
     const selector = this.deployment.matchLabels;
-    if (props.highAvailability ?? true) {
+    if (read.highAvailability) {
       deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
         { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
         { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
@@ -363,9 +426,9 @@ export class NginxWorkload extends Construct {
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      spec: networkPolicySpec(selector, ports, upstreamPorts(config), props.ingressPeers),
+      spec: networkPolicySpec(selector, ports, upstreamPorts(config), read.ingressPeers),
     });
-    if (props.createNamespace) {
+    if (read.createNamespace) {
       const namespace = Chart.of(this).namespace;
       if (namespace === undefined) {
         problems.push("createNamespace needs a namespace: give the chart one (new Chart(app, 'site', { namespace: 'web' })).");
@@ -380,34 +443,38 @@ export class NginxWorkload extends Construct {
         this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
     }
-    if (props.autoscaling) {
+    if (autoscaling) {
       this.autoscaler = new ApiObject(this, 'Autoscaler', {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
           minReplicas: replicas,
-          maxReplicas: props.autoscaling.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilizationPercent ?? 70 } } }],
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? 70 } } }],
         },
       });
     }
 
     this.service = this.deployment.exposeViaService({
       serviceType: kplus.ServiceType.CLUSTER_IP,
-      ports: servicePorts(config, servicePort),
+      // A config without servers has no port: its validation says so, and the Service gets a placeholder.
+      ports: config.servers.length > 0 ? servicePorts(config, servicePort) : [{ port: servicePort, targetPort: primaryPort, name: 'http' }],
     });
 
     const report = ChartReport.of(this);
     report.register(this);
-    const optOuts = props.policyOptOuts ?? [];
+    const optOuts = read.policyOptOuts;
     this.node.addValidation({
       validate: () => {
-        const all = [...problems, ...(checksImage ? image.validate() : [])];
+        // The image's problems are reported by the first construct using it; nothing is checked or
+        // derived from an invalid image here either.
+        const imageProblems = image.validate();
+        const all = [...problems, ...(checksImage ? imageProblems : [])];
         if (config._stateKey() !== derivedFrom) {
           all.push('the nginx config changed after this workload was created, so its ports, probes and ConfigMaps describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating the workload.');
         }
-        if (all.length > 0) {
+        if (all.length > 0 || imageProblems.length > 0) {
           this.checkedState = undefined;
           report.record(this, undefined);
           return all;

@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { NginxConfig } from '../../src/nginx/config';
+import { renderDirectives } from '../../src/nginx/render';
 
 export interface NginxTestResult {
   readonly ok: boolean;
@@ -53,4 +55,15 @@ export function nginxTest(
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The files of a config rendered WITHOUT its validation, for tests that show what nginx itself does with a
+ * config the library refuses (`NginxConfig.files()` throws for those).
+ */
+export function uncheckedFiles(config: NginxConfig): Array<{ path: string; content: string }> {
+  return [
+    { path: 'nginx.conf', content: renderDirectives(config.mainTree()) },
+    ...config.servers.map((s, i) => ({ path: `conf.d/${s.name}.conf`, content: renderDirectives([config.serverDirectives()[i]]) })),
+  ];
 }

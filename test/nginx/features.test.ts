@@ -262,7 +262,7 @@ describeLive('the open file cache, run by nginx', () => {
   });
 
   test('a negative or fractional size is refused', () => {
-    expect(new NginxConfig({ openFileCacheEntries: -1 }).validate()).toEqual([expect.stringContaining('openFileCacheEntries -1 must be a whole number >= 0')]);
+    expect(new NginxConfig({ openFileCacheEntries: -1 }).validate()).toEqual([expect.stringContaining('openFileCacheEntries -1 is out of range; use a whole number from 0 to 10000000')]);
     expect(new NginxConfig({ openFileCacheEntries: 1.5 }).validate()).toHaveLength(1);
   });
 });

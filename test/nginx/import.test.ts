@@ -66,7 +66,7 @@ describe('imports with includes, upstreams and maps', () => {
   const files: ConfigFile[] = [
     { path: 'nginx.conf', content: 'worker_processes 2;\nload_module modules/ngx_http_image_filter_module.so;\nevents { worker_connections 2048; multi_accept on; }\nhttp {\n  include mime.types;\n  map $http_upgrade $connection_upgrade { default upgrade; "" close; }\n  upstream api { server 127.0.0.1:9000; keepalive 8; }\n  include conf.d/*.conf;\n}\n' },
     { path: 'conf.d/a.conf', content: 'server {\n  listen 80 default_server;\n  listen [::]:80 default_server;\n  server_name a.example.com;\n  include snippets/common.conf;\n  location /api/ { proxy_pass http://api; }\n}\n' },
-    { path: 'snippets/common.conf', content: 'location = /robots.txt { return 200 "User-agent: *\\nDisallow:\\n"; }\n' },
+    { path: 'snippets/common.conf', content: 'location = /robots.txt { return 200 "User-agent: * Disallow:"; }\n' },
   ];
 
   test('includes are inlined (globs, nested), mime.types is the image\'s own', () => {
@@ -115,5 +115,37 @@ describe('imports with includes, upstreams and maps', () => {
     ['a listen with ssl', [{ path: 'nginx.conf', content: 'http { server { listen 443 ssl; } }' }], /has parameters \(ssl\) the importer does not map; remove them and use the typed options/],
   ] as Array<[string, ConfigFile[], RegExp]>)('%s fails with a clear message', (_name, input, message) => {
     expect(() => NginxConfig.fromFiles(input)).toThrow(message);
+  });
+});
+
+describe('imported values the renderer refuses', () => {
+  test('an inline body with a line break is refused at validate with its place and the fix; files() throws', () => {
+    const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location = /robots.txt { return 200 "User-agent: *\\nDisallow:"; }\n  }\n}\n';
+    const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
+    const problems = config.validate();
+    expect(problems).toEqual([expect.stringMatching(/^conf\.d\/01-server\.conf > server > location = \/robots\.txt > return: argument 2 "User-agent: \*\\nDisallow:" contains the control character U\+000A.*response splitting.*Write the value on one line/)]);
+    expect(() => config.files()).toThrow(/the nginx configuration is not valid/);
+  });
+
+  test('locations are read the way nginx reads them: the modifier of a one-argument location becomes its own argument', () => {
+    const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location =/a { return 204; }\n    location ~*\\.png$ { return 204; }\n    location ^~/b/ { return 204; }\n    location ~/x { return 204; }\n    location @named { return 204; }\n  }\n}\n';
+    const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
+    expect(config.validate()).toEqual([]);
+    const locations = config.serverDirectives()[0].block!.filter(d => d.name === 'location').map(d => d.args);
+    expect(locations).toEqual(expect.arrayContaining([['=', '/a'], ['~*', '\\.png$'], ['^~', '/b/'], ['~', '/x'], ['@named']]));
+  });
+
+  test('a location with two paths is refused (nginx: "invalid location modifier")', () => {
+    const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location "/a" "b" { return 204; }\n  }\n}\n';
+    const problems = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]).validate();
+    expect(problems).toEqual([expect.stringMatching(/location modifier "\/a" is not one of = \^~ ~ ~\*.*invalid location modifier/)]);
+  });
+
+  test('an imported root under /proc is refused; a long server name gets a short file name with a hash', () => {
+    const long = `${`${'a'.repeat(50)}.`.repeat(4)}example.com`;
+    const conf = `events {}\nhttp {\n  server {\n    listen 8080;\n    server_name ${long};\n    root /proc;\n  }\n}\n`;
+    const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
+    expect(config.servers[0].name).toMatch(/^01-a{40}-[0-9a-f]{8}$/);
+    expect(config.validate()).toEqual([expect.stringMatching(/root "\/proc" is under \/proc, a kernel filesystem/)]);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
 import { LocationModifier } from '../../src/nginx/server';
-import { HOST_NGINX, nginxTest } from '../helpers/nginx-t';
+import { HOST_NGINX, nginxTest, uncheckedFiles } from '../helpers/nginx-t';
 
 const haveNginx = fs.existsSync(HOST_NGINX);
 if (!haveNginx && process.env.CI === 'true') {
@@ -58,7 +58,8 @@ describeNginx('nginx -t (Debian nginx, as the runtime uid, private /dev/shm)', (
   test('a rejected config is reported with nginx\'s own message', () => {
     const config = new NginxConfig();
     config.servers[0].addDirective(Directive.of('no_such_directive', 'x'));
-    const r = nginxTest(config.files());
+    expect(() => config.files()).toThrow(/unknown-directive/);
+    const r = nginxTest(uncheckedFiles(config));
     expect(r.ok).toBe(false);
     expect(r.output).toContain('unknown directive "no_such_directive"');
   });
@@ -67,7 +68,7 @@ describeNginx('nginx -t (Debian nginx, as the runtime uid, private /dev/shm)', (
     const config = new NginxConfig();
     config.servers[0].addDirective(Directive.of('client_body_temp_path', '/var/lib/nginx-scratch-test/body'));
     expect(config.validate().join('\n')).toContain('read-only root filesystem');
-    const r = nginxTest(config.files());
+    const r = nginxTest(uncheckedFiles(config));
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/mkdir\(\) "\/var\/lib\/nginx-scratch-test\/body" failed/);
   });

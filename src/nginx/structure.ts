@@ -1,0 +1,104 @@
+import * as posix from 'path/posix';
+import { Directive, KEY_VALUE_BLOCKS } from './directive';
+import { argumentProblem, directiveNameProblem } from './render';
+import { NGINX_CONF_DIR } from './paths';
+import { describeValue } from '../input/describe';
+import { isPathUnder, systemFolderOf } from '../input/reader';
+
+/** The modifiers of a two-argument `location`, as nginx reads them. */
+export const LOCATION_MODIFIERS: readonly string[] = ['=', '^~', '~', '~*'];
+
+/** How a directive is named in a place: `location /x` for locations (cut short), else its name. */
+export function directiveLabel(d: Directive): string {
+  if (d.name !== 'location' && d.name !== 'server_name' && d.name !== 'upstream') return String(d.name);
+  const args = d.args.filter(a => typeof a === 'string').join(' ');
+  return `${d.name} ${args.length > 40 ? `${args.slice(0, 40)}...` : args}`;
+}
+
+/**
+ * Problems with the form of a `location`: nginx reads the first characters of a one-argument location as
+ * its modifier (`~/x` is a regular expression, `=/x` an exact match, `@x` a named location), so a prefix
+ * must start with `/`; a two-argument location's first argument must be one of the four modifiers.
+ */
+export function locationFormProblem(args: readonly string[]): string | undefined {
+  const typed = 'use NginxServer.addLocation with a LocationModifier, or write the modifier as its own argument, such as [\'~\', \'^/x\']';
+  if (args.length === 1) {
+    const [path] = args;
+    if (path.startsWith('/')) return undefined;
+    if (/^@[A-Za-z0-9_-]+$/.test(path)) return undefined;
+    return `location ${describeValue(path)} does not start with '/' or name a location ('@name'); nginx would read its first characters as a modifier or never match. ${typed}.`;
+  }
+  if (args.length === 2) {
+    const [modifier, path] = args;
+    if (!LOCATION_MODIFIERS.includes(modifier)) {
+      return `location modifier ${describeValue(modifier)} is not one of ${LOCATION_MODIFIERS.join(' ')} (nginx refuses it: "invalid location modifier"); ${typed}.`;
+    }
+    if (path === '') return `location ${modifier} has an empty path or pattern; give one, such as '/x' or '^/x'.`;
+    if ((modifier === '=' || modifier === '^~') && !path.startsWith('/')) {
+      return `location ${modifier} ${describeValue(path)} does not start with '/', so no request URI can match it; write the path from '/'.`;
+    }
+    return undefined;
+  }
+  return `location has ${args.length} arguments; give a path, or a modifier and a path, such as ['=', '/x'].`;
+}
+
+/**
+ * Problems with a `root` or `alias` folder: never under /proc, /sys or /dev (nginx would serve the
+ * container's environment, devices or kernel data) and never a parent of the nginx configuration (which
+ * holds the TLS keys). Only the part before the first variable is known at synth; it is normalised first,
+ * so `/./proc` and `/usr/../proc` count as `/proc`.
+ */
+export function servedFolderProblem(directive: string, value: string): string | undefined {
+  const fixed = value.split('$')[0];
+  if (!fixed.startsWith('/')) return undefined;
+  // Without a variable the whole value is the folder; with one, only whole segments before it count.
+  const known = value.includes('$') ? fixed.slice(0, fixed.lastIndexOf('/') + 1) : fixed;
+  const folder = posix.normalize(known).replace(/(.)\/+$/, '$1');
+  const system = systemFolderOf(folder);
+  if (system) {
+    return `${directive} ${describeValue(value)} serves ${system}, a kernel filesystem: nginx would answer with the container's environment (/proc/self/environ), devices or kernel data. Serve a folder of the image, such as '/usr/share/nginx/html'.`;
+  }
+  if (!value.includes('$') && folder !== '/' && isPathUnder(NGINX_CONF_DIR, folder)) {
+    return `${directive} ${describeValue(value)} serves ${NGINX_CONF_DIR} (the configuration and the TLS keys); serve a folder of its own, such as '/usr/share/nginx/html'.`;
+  }
+  return undefined;
+}
+
+/**
+ * Problems with the structure of a tree, before any other check: names, every argument (type, control
+ * characters, nginx's token limit, as the renderer would refuse them), location forms and served folders.
+ * Each names its place in the tree and the fix.
+ *
+ * @param where the place of the tree, for example `nginx.conf` or `server 'www'`.
+ */
+export function checkStructure(directives: readonly Directive[], where: string, keyValue = false): string[] {
+  const problems: string[] = [];
+  for (const d of directives) {
+    const here = `${where} > ${directiveLabel(d)}`;
+    if (d._problem) problems.push(`${here}: ${d._problem}`);
+    const nameProblem = keyValue ? argumentProblem(d.name) : directiveNameProblem(d.name);
+    if (nameProblem) {
+      problems.push(`${where}: ${keyValue ? 'entry' : 'directive name'} ${describeValue(d.name)} ${nameProblem}.`);
+    }
+    let argsOk = nameProblem === undefined;
+    d.args.forEach((arg, i) => {
+      const problem = argumentProblem(arg);
+      if (problem) {
+        argsOk = false;
+        problems.push(`${here}: argument ${i + 1} ${describeValue(arg)} ${problem}. ${typeof arg === 'string' ? 'Write the value on one line and shorter.' : 'Pass strings only.'}`);
+      }
+    });
+    if (argsOk && !keyValue) {
+      if (d.name === 'location' && d.block) {
+        const problem = locationFormProblem(d.args);
+        if (problem) problems.push(`${where}: ${problem}`);
+      }
+      if ((d.name === 'root' || d.name === 'alias') && d.args.length > 0) {
+        const problem = servedFolderProblem(d.name, d.args[0]);
+        if (problem) problems.push(`${here}: ${problem}`);
+      }
+    }
+    if (d.block) problems.push(...checkStructure(d.block, here, KEY_VALUE_BLOCKS.has(d.name)));
+  }
+  return problems;
+}
