@@ -200,9 +200,11 @@ export class NginxImage {
     this.tag = reader.string('tag', p.tag, '0.1.0', { pattern: TAG, maxLength: 128, example: '1.0.0', expected: "an image tag (letters, digits, '_', '.' and '-')" });
     this.digest = reader.optionalString('digest', p.digest, { pattern: DIGEST, maxLength: 71, example: `sha256:${'0'.repeat(64)}`, expected: 'sha256: and 64 lower-case hex digits' });
     this.baseImage = reader.string('baseImage', p.baseImage, DEFAULT_BASE_IMAGE, { maxLength: 512, example: DEFAULT_BASE_IMAGE, expected: 'an image reference' });
-    const id = { min: 0, max: 2147483647, example: DEFAULT_UID };
-    this.uid = reader.integer('uid', p.uid, DEFAULT_UID, id);
-    this.gid = reader.integer('gid', p.gid, this.uid, id);
+    // 0 is kept, for the validation's message on why root is refused.
+    const id = (prop: string, value: unknown, fallback: number) => (value === 0 ? 0
+      : reader.integer(prop, value, fallback, { min: 1, max: 2147483647, example: DEFAULT_UID, why: 'a non-root id; 10000 or more for kube-score and kubesec' }));
+    this.uid = id('uid', p.uid, DEFAULT_UID);
+    this.gid = id('gid', p.gid, this.uid);
     this.userName = reader.string('userName', p.userName, 'nginx', {
       pattern: USER_NAME, maxLength: 32, example: 'nginx', expected: "a user name (lower-case letters, digits, '_' and '-', starting with a letter or '_')",
     });

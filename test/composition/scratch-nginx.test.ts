@@ -66,7 +66,7 @@ describe('one model, three outputs that agree', () => {
     const dockerfile = DockerfileParser.parse(out.tree['images/site/Dockerfile']);
     const user = dockerfile.getInstructions().filter(i => i.getKeyword() === 'USER').map(i => i.getArgumentsContent());
     expect(user).toEqual(['20001:20002']);
-    expect(out.tree['images/site/Dockerfile']).toContain("'nginx:x:20001:20002:nginx:/nonexistent:/sbin/nologin' > /rootfs/etc/passwd");
+    expect(out.tree['images/site/rootfs/etc/passwd']).toBe('nginx:x:20001:20002:nginx:/nonexistent:/sbin/nologin\n');
     const spec = out.objects.find(o => o.kind === 'Deployment').spec.template.spec;
     expect(spec.securityContext).toMatchObject({ runAsUser: 20001, runAsGroup: 20002, runAsNonRoot: true });
     expect(spec.containers[0].securityContext).toMatchObject({ runAsUser: 20001, runAsGroup: 20002 });
@@ -168,15 +168,15 @@ describe('writing the build context', () => {
 describe('bad input fails at synth with the construct path, what and how', () => {
   test.each([
     ['port below 1024', { config: new NginxConfig({ servers: [{ name: 'default', port: 80 }] }) }, "server 'default': port 80 is below 1024", 'Listen on 8080'],
-    ['port out of range', { config: new NginxConfig({ servers: [{ name: 'default', port: 0 }] }) }, 'port 0 is not a TCP port', 'from 1024 to 65535'],
+    ['port out of range', { config: new NginxConfig({ servers: [{ name: 'default', port: 0 }] }) }, 'port 0 is out of range', 'from 1024 to 65535'],
     ['uid 0', { uid: 0 }, 'uid is 0 (root)', 'Use a non-zero id'],
     ['gid 0', { gid: 0 }, 'gid is 0 (root)', 'Use a non-zero id'],
-    ['relative root', { config: new NginxConfig({ servers: [{ name: 'default', root: 'html' }] }) }, 'root "html" is not an absolute path', 'Use an absolute path'],
+    ['relative root', { config: new NginxConfig({ servers: [{ name: 'default', root: 'html' }] }) }, 'root "html" is not an absolute path', 'use an absolute path'],
     ['server name with a space', { config: new NginxConfig({ servers: [{ name: 'default', serverNames: ['a b'] }] }) }, 'server name "a b"', "use a host name such as 'example.com'"],
     ['server name with ;', { config: new NginxConfig({ servers: [{ name: 'default', serverNames: ['a;b'] }] }) }, 'server name "a;b"', 'use a host name'],
     ['server name with {', { config: new NginxConfig({ servers: [{ name: 'default', serverNames: ['a{'] }] }) }, 'server name "a{"', 'use a host name'],
     ['server name with a quote', { config: new NginxConfig({ servers: [{ name: 'default', serverNames: ['a"b'] }] }) }, 'server name "a\\"b"', 'use a host name'],
-    ['server name with a newline', { config: new NginxConfig({ servers: [{ name: 'default', serverNames: ['a\nb'] }] }) }, 'server name "a\\nb"', 'use a host name'],
+    ['server name with a newline', { config: new NginxConfig({ servers: [{ name: 'default', serverNames: ['a\nb'] }] }) }, 'serverNames[0] "a\\nb" contains the control character U+000A', 'use a host name'],
     ['untagged base image', { baseImage: 'nginx' }, 'baseImage "nginx" has no tag or digest', 'pin it'],
     ['latest base image', { baseImage: 'nginx:latest' }, "uses the 'latest' tag", 'pin a version tag or a digest'],
     ['two servers on the same port and name', { config: new NginxConfig({ servers: [{ name: 'a' }, { name: 'b' }] }) }, "servers 'a' and 'b' both answer for 'localhost' on port 8080", 'Give one of them another server name or another port'],

@@ -177,16 +177,16 @@ describe('image validation', () => {
   test.each([
     [{ uid: 0 }, 'uid is 0 (root)'],
     [{ gid: 0 }, 'gid is 0 (root)'],
-    [{ uid: -1 }, 'uid -1 is not a valid id'],
-    [{ uid: 1.5 }, 'uid 1.5 is not a valid id'],
-    [{ userName: 'Root User' }, 'is not a valid user name'],
+    [{ uid: -1 }, 'uid -1 is out of range; use a whole number from 1 to 2147483647'],
+    [{ uid: 1.5 }, 'uid 1.5 is not a whole number'],
+    [{ userName: 'Root User' }, 'is not a user name'],
     [{ nginxBinary: 'sbin/nginx' }, 'is not an absolute path'],
     [{ files: ['/lib/ld-musl-x86_64.so.1'] }, 'files does not list the nginx binary'],
     [{ files: ['/usr/sbin/nginx', 'lib/libz.so.1'] }, 'is not an absolute path'],
     [{ repository: 'Bad Repo' }, 'is not a valid image repository'],
     [{ tag: 'latest' }, "uses the 'latest' tag"],
     [{ htmlDir: '/no/such/html/dir' }, 'is not a directory'],
-    [{ labels: { 'bad label': 'x' } }, 'must be a name of letters'],
+    [{ labels: { 'bad label': 'x' } }, 'labels key "bad label" is not a label name'],
   ] as Array<[Partial<NginxImageProps>, string]>)('%j is rejected', (props, message) => {
     expect(image(props).validate().join('\n')).toContain(message);
   });

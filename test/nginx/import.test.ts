@@ -123,7 +123,7 @@ describe('imported values the renderer refuses', () => {
     const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location = /robots.txt { return 200 "User-agent: *\\nDisallow:"; }\n  }\n}\n';
     const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
     const problems = config.validate();
-    expect(problems).toEqual([expect.stringMatching(/^conf\.d\/01-server\.conf > server > location = \/robots\.txt > return: argument 2 "User-agent: \*\\nDisallow:" contains the control character U\+000A.*response splitting.*Write the value on one line/)]);
+    expect(problems).toEqual([expect.stringMatching(/^conf\.d\/01-localhost\.conf > server > location = \/robots\.txt > return: argument 2 "User-agent: \*\\nDisallow:" contains the control character U\+000A.*response splitting.*Write the value on one line/)]);
     expect(() => config.files()).toThrow(/the nginx configuration is not valid/);
   });
 
