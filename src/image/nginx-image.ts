@@ -3,10 +3,10 @@ import * as path from 'path';
 import { CONTEXT_MARKER_LINE } from './build-context';
 import { StageInstruction, renderDockerfile } from './dockerfile';
 import { checkPinnedImageReference, parseImageReference } from './image-reference';
-import { NginxConfig } from '../nginx/config';
-import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
 import { describeValue } from '../input/describe';
 import { MAX_PATH_LENGTH, PropReader, isPathUnder, systemFolderOf } from '../input/reader';
+import { NginxConfig } from '../nginx/config';
+import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
 
 /**
  * The default base image of the builder stage: the official nginx image on Alpine, pinned to a

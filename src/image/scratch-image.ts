@@ -3,9 +3,9 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { writeBuildContext } from './build-context';
 import { NginxImage, htmlDirProblems, requireNginxImage } from './nginx-image';
+import { claimImageValidation } from './validation-owner';
 import { describeValue } from '../input/describe';
 import { characterProblem } from '../input/reader';
-import { claimImageValidation } from './validation-owner';
 
 /** Properties of `ScratchImage`. */
 export interface ScratchImageProps {

@@ -169,7 +169,7 @@ export class PropReader {
       return false;
     }
     if (value < rule.min || value > rule.max) {
-      this.fail(prop, value, `is out of range`, fix);
+      this.fail(prop, value, 'is out of range', fix);
       return false;
     }
     return true;

@@ -7,11 +7,11 @@ import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkPlacement } from './placement';
 import { renderDirectives } from './render';
+import { NginxServer, NginxServerOptions, checkPort } from './server';
 import { checkStructure } from './structure';
+import { checkVariables } from './variables';
 import { describeValue } from '../input/describe';
 import { PropReader, isPathUnder } from '../input/reader';
-import { NginxServer, NginxServerOptions, checkPort } from './server';
-import { checkVariables } from './variables';
 
 /** The seed's `main` access-log format. */
 export const MAIN_LOG_FORMAT = '$remote_addr - $remote_user [$time_local] "$request" '
@@ -311,8 +311,8 @@ export class NginxConfig {
     this.clientTimeoutSeconds = reader.integer('clientTimeoutSeconds', p.clientTimeoutSeconds, 10, { min: 1, max: 3600, example: 10 });
     this.openFileCacheEntries = reader.integer('openFileCacheEntries', p.openFileCacheEntries, 1000, { min: 0, max: 10000000, example: 1000, why: '0 turns the cache off' });
     this.propProblems = reader.problems;
-    for (const u of reader.list('upstreams', p.upstreams, [], (_prop, u) => u, "[{ name: 'api', servers: ['api:8080'] }]")) this.addUpstream(u as NginxUpstreamOptions);
-    for (const s of reader.list('servers', p.servers, [{ name: 'default' }], (_prop, s) => s, "[{ name: 'www' }]")) {
+    for (const u of reader.list('upstreams', p.upstreams, [], (_prop, v) => v, "[{ name: 'api', servers: ['api:8080'] }]")) this.addUpstream(u as NginxUpstreamOptions);
+    for (const s of reader.list('servers', p.servers, [{ name: 'default' }], (_prop, v) => v, "[{ name: 'www' }]")) {
       this.addServer(s as NginxServerOptions);
     }
   }
@@ -369,8 +369,8 @@ export class NginxConfig {
    * @internal
    */
   public _stateKey(): string {
-    return [this.serverList.length, this.mainExtra.length, this.eventsExtra.length, this.httpExtra.length, this.upstreamList.length, this.callProblems.length,
-      ...this.serverList.map(s => s._stateKey())].join(',');
+    return [this.serverList.length, this.mainExtra.length, this.eventsExtra.length, this.httpExtra.length, this.upstreamList.length,
+      this.callProblems.length, ...this.serverList.map(s => s._stateKey())].join(',');
   }
 
   private memo<T>(name: string, compute: () => T): T {

@@ -173,14 +173,18 @@ function readServerOptions(options: NginxServerOptions, reader: PropReader) {
   const o = options as unknown as { [key: string]: unknown };
   const tlsStruct = reader.struct('tls', o.tls, "{ secretName: 'www-tls' }");
   const name = reader.string('name', o.name, 'server', {
-    pattern: SERVER_FILE_NAME, maxLength: 63, example: 'www',
+    pattern: SERVER_FILE_NAME,
+    maxLength: 63,
+    example: 'www',
     expected: "a file name of lower-case letters, digits, '-' or '_', starting with a letter or digit (it names conf.d/<name>.conf)",
   });
   let tls: TlsOptions | undefined;
   if (tlsStruct) {
     tls = {
       secretName: reader.string('tls.secretName', tlsStruct.secretName ?? null, 'invalid', {
-        pattern: /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, maxLength: 253, example: 'www-tls',
+        pattern: /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+        maxLength: 253,
+        example: 'www-tls',
         expected: "a Kubernetes object name (lower-case letters, digits, '-' and '.')",
       }),
       profile: reader.enumValue('tls.profile', tlsStruct.profile, TlsProfile, TlsProfile.INTERMEDIATE),

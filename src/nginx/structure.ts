@@ -1,7 +1,7 @@
 import * as posix from 'path/posix';
 import { Directive, KEY_VALUE_BLOCKS } from './directive';
-import { argumentProblem, directiveNameProblem } from './render';
 import { NGINX_CONF_DIR } from './paths';
+import { argumentProblem, directiveNameProblem } from './render';
 import { describeValue } from '../input/describe';
 import { isPathUnder, systemFolderOf } from '../input/reader';
 

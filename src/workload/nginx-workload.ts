@@ -6,11 +6,11 @@ import { ChartReport } from './chart-report';
 import { checkPodSecurityRestricted } from './pss';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { claimImageValidation } from '../image/validation-owner';
+import { PropReader } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { CONTROLS } from '../policy/controls';
 import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
-import { PropReader } from '../input/reader';
 
 /**
  * The Service's ports: the first plain server on `defaultPort` (80), the first TLS server on 443, others on

@@ -1,8 +1,8 @@
 import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
-import { LocationModifier } from '../../src/nginx/server';
 import { NginxSyntaxError, parseNginx, sameDirectives } from '../../src/nginx/parse';
 import { renderArgument, renderDirectives } from '../../src/nginx/render';
+import { LocationModifier } from '../../src/nginx/server';
 
 describe('parseNginx follows nginx\'s lexer', () => {
   test('simple and block directives, comments dropped', () => {
