@@ -6,6 +6,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
 import { writeBuildContext } from '../image/build-context';
 import { NginxImage, htmlDirProblems, requireNginxImage } from '../image/nginx-image';
+import { PropReader } from '../input/reader';
 
 /** Properties of `ScratchImageAsset`. */
 export interface ScratchImageAssetProps {
@@ -47,7 +48,12 @@ export class ScratchImageAsset extends Construct {
     super(scope, id);
     this.image = requireNginxImage(props, this.node.path);
     const assets = path.join(os.tmpdir(), 'cdk8s-scratch-nginx-assets');
-    const problems = [...this.image.validate(), ...(this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [assets]))];
+    const reader = new PropReader();
+    const buildArgs = props.buildArgs === undefined ? undefined : reader.stringMap('buildArgs', props.buildArgs,
+      { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, maxLength: 128, example: 'NGINX_VERSION', expected: 'a build argument name' },
+      { allowEmpty: true, maxLength: 4096, example: '1.30.6', expected: 'a value on one line' });
+    const target = reader.optionalString('target', props.target, { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, maxLength: 128, example: 'builder', expected: 'a build stage name' });
+    const problems = [...reader.problems, ...this.image.validate(), ...(this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [assets]))];
     if (problems.length > 0) {
       throw new Error(`[${this.node.path}] the image is not valid:\n  ${problems.join('\n  ')}`);
     }
@@ -58,8 +64,8 @@ export class ScratchImageAsset extends Construct {
     this.asset = new ecrAssets.DockerImageAsset(this, 'Asset', {
       directory: this.contextPath,
       platform: props.platform,
-      buildArgs: props.buildArgs,
-      target: props.target,
+      buildArgs,
+      target,
     });
     this.imageUri = this.asset.imageUri;
   }

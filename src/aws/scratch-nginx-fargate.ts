@@ -8,6 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ScratchImageAsset } from './scratch-image-asset';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
+import { kindOf } from '../input/describe';
+import { PropReader } from '../input/reader';
 import { isUnder } from '../nginx/paths';
 
 /** Name of the task-level volume mounted read-write at the config's runtimeDir. */
@@ -180,16 +182,26 @@ export class ScratchNginxFargate extends Construct {
     const config = image.config;
     this.image = image;
 
-    const cpu = props.cpu ?? 256;
-    const memoryLimitMiB = props.memoryLimitMiB ?? 512;
-    const desiredCount = props.desiredCount ?? 2;
+    // Numbers may be AWS CDK tokens (encoded as numbers): only the type is checked here, the values below.
+    const reader = new PropReader();
+    const numeric = (prop: string, value: unknown, fallback: number): number => {
+      if (value === undefined) return fallback;
+      if (typeof value === 'number' && !Number.isNaN(value)) return value;
+      reader.fail(prop, value, `is ${kindOf(value)}, not a number`, `pass a whole number, such as ${fallback}.`);
+      return fallback;
+    };
+    const cpu = numeric('cpu', props.cpu, 256);
+    const memoryLimitMiB = numeric('memoryLimitMiB', props.memoryLimitMiB, 512);
+    const desiredCount = numeric('desiredCount', props.desiredCount, 2);
+    const ephemeralStorageGiB = props.ephemeralStorageGiB === undefined ? undefined : numeric('ephemeralStorageGiB', props.ephemeralStorageGiB, 21);
+    const publicLoadBalancer = reader.boolean('publicLoadBalancer', props.publicLoadBalancer, true);
     const runtimePlatform = props.runtimePlatform ?? {
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       cpuArchitecture: ecs.CpuArchitecture.X86_64,
     };
 
     // Everything is checked before any resource is made: an invalid image cannot become an asset.
-    const problems = [...image.validate()];
+    const problems = [...reader.problems, ...image.validate()];
     if (props.vpc && props.cluster) {
       problems.push('give vpc or cluster, not both: the service runs in the cluster\'s VPC.');
     }
@@ -200,7 +212,7 @@ export class ScratchNginxFargate extends Construct {
     if (!Token.isUnresolved(desiredCount) && (!Number.isInteger(desiredCount) || desiredCount < 1)) {
       problems.push(`desiredCount ${desiredCount} must be a whole number >= 1 (2 or more keeps the site up while ECS replaces a task).`);
     }
-    const storage = props.ephemeralStorageGiB;
+    const storage = ephemeralStorageGiB;
     if (storage !== undefined && !Token.isUnresolved(storage) && (!Number.isInteger(storage) || storage < 21 || storage > 200)) {
       problems.push(`ephemeralStorageGiB ${storage} must be a whole number from 21 to 200; leave it unset for Fargate's default of 20 GiB.`);
     }
@@ -242,7 +254,7 @@ export class ScratchNginxFargate extends Construct {
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu,
       memoryLimitMiB,
-      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      ephemeralStorageGiB,
       runtimePlatform,
       // A bind mount on the task's ephemeral storage: Fargate has no tmpfs volume.
       volumes: [{ name: RUNTIME_VOLUME }],
@@ -296,7 +308,7 @@ export class ScratchNginxFargate extends Construct {
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
-      internetFacing: props.publicLoadBalancer ?? true,
+      internetFacing: publicLoadBalancer,
       dropInvalidHeaderFields: true,
     });
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {

@@ -3,7 +3,7 @@ import { Directive, KEY_VALUE_BLOCKS } from './directive';
 import { NGINX_CONF_DIR } from './paths';
 import { argumentProblem, directiveNameProblem } from './render';
 import { describeValue } from '../input/describe';
-import { isPathUnder, systemFolderOf } from '../input/reader';
+import { SYSTEM_FOLDERS, isPathUnder, systemFolderOf } from '../input/reader';
 
 /** The modifiers of a two-argument `location`, as nginx reads them. */
 export const LOCATION_MODIFIERS: readonly string[] = ['=', '^~', '~', '~*'];
@@ -54,7 +54,9 @@ export function servedFolderProblem(directive: string, value: string): string | 
   // Without a variable the whole value is the folder; with one, only whole segments before it count.
   const known = value.includes('$') ? fixed.slice(0, fixed.lastIndexOf('/') + 1) : fixed;
   const folder = posix.normalize(known).replace(/(.)\/+$/, '$1');
-  const system = systemFolderOf(folder);
+  // `/sys$uri` is /sys/... for any URI: a fixed part that is itself a system folder counts as well.
+  const exact = value.includes('$') ? posix.normalize(fixed).replace(/(.)\/+$/, '$1') : folder;
+  const system = systemFolderOf(folder) ?? (SYSTEM_FOLDERS.includes(exact) ? exact : undefined);
   if (system) {
     return `${directive} ${describeValue(value)} serves ${system}, a kernel filesystem: nginx would answer with the container's environment (/proc/self/environ), devices or kernel data. Serve a folder of the image, such as '/usr/share/nginx/html'.`;
   }
