@@ -101,6 +101,11 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const LABEL_KEY = /^[a-z0-9][a-z0-9._/-]*$/i;
 
+/** Text as HTML character data (the generated pages are the only HTML this library writes). */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 /**
  * The props' `image`, checked: every construct needs a real NginxImage to build anything, so anything else
  * fails at once, with the construct path and the fix.
@@ -390,7 +395,7 @@ export class NginxImage {
 
   private htmlFiles(): BuildContextFile[] {
     if (this.htmlDir === undefined) {
-      const title = this.repository.split('/').pop() ?? 'nginx';
+      const title = escapeHtml(this.repository.split('/').pop() ?? 'nginx');
       return [
         { path: 'html/index.html', content: `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1><p>Served by nginx from a FROM-scratch image.</p></body></html>\n` },
         { path: 'html/50x.html', content: '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Error</title></head>\n<body><h1>Something went wrong.</h1><p>Please try again later.</p></body></html>\n' },
@@ -399,8 +404,17 @@ export class NginxImage {
     const root = this.htmlDir;
     if (!fs.existsSync(root)) return [];
     const out: BuildContextFile[] = [];
+    const list = (dir: string): fs.Dirent[] => {
+      try {
+        return fs.readdirSync(dir, { withFileTypes: true });
+      } catch (e) {
+        // A folder removed while it is read (another process's temp files) has nothing to copy.
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw new Error(`htmlDir ${JSON.stringify(this.htmlDir)}: cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'}); make every folder under htmlDir readable, or point htmlDir at another folder.`);
+      }
+    };
     const walk = (rel: string) => {
-      for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      for (const entry of list(path.join(root, rel)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const r = rel ? `${rel}/${entry.name}` : entry.name;
         if (entry.isDirectory()) walk(r);
         else if (entry.isFile()) out.push({ path: `html/${r}`, content: '', sourcePath: path.resolve(root, r) });

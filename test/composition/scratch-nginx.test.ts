@@ -181,11 +181,30 @@ describe('bad input fails at synth with the construct path, what and how', () =>
     ['latest base image', { baseImage: 'nginx:latest' }, "uses the 'latest' tag", 'pin a version tag or a digest'],
     ['two servers on the same port and name', { config: new NginxConfig({ servers: [{ name: 'a' }, { name: 'b' }] }) }, "servers 'a' and 'b' both answer for 'localhost' on port 8080", 'Give one of them another server name or another port'],
     ['a write path on the read-only root', { config: new NginxConfig().addHttpDirective(Directive.of('proxy_cache_path', '/var/cache/nginx/cache', 'keys_zone=c:1m')) }, 'proxy_cache_path writes to /var/cache/nginx/cache, which is on the read-only root filesystem', 'move it under /dev/shm'],
+    ['htmlDir /', { htmlDir: '/' }, 'htmlDir "/" is the whole filesystem', "point it at the folder holding index.html, such as 'html'"],
+    ['htmlDir /proc', { htmlDir: '/proc' }, 'htmlDir "/proc" is under /proc, a kernel filesystem', 'Point it at the folder holding index.html'],
+    ['a NUL in nginxBinary', { nginxBinary: '/usr/sbin/nginx\u0000' }, 'nginxBinary "/usr/sbin/nginx\\u0000" contains the control character U+0000', 'use an absolute path such as "/usr/sbin/nginx"'],
+    ['shell words in nginxBinary', { nginxBinary: '/usr/sbin/nginx;rm -rf x' }, 'nginxBinary "/usr/sbin/nginx;rm -rf x" has the segment "nginx;rm -rf x"', "use letters, digits, '.', '_', '-', '+', '@' and '~' only"],
+    ['a command substitution in a module', { config: new NginxConfig({ modules: ['/usr/lib/$(id).so'] }) }, 'modules[0] "/usr/lib/$(id).so" has the segment', 'such as "/usr/lib/nginx/modules/'],
+    ['runtimeDir /proc', { config: new NginxConfig({ runtimeDir: '/proc' }) }, 'runtimeDir "/proc" is under /proc, a kernel filesystem', 'such as "/dev/shm"'],
+    ['runtimeDir holding the nginx binary', { config: new NginxConfig({ runtimeDir: '/usr' }) }, 'runtimeDir "/usr" holds /usr/share/nginx/html, which the image ships', "such as '/dev/shm'"],
+    ['a label key with a space', { labels: { 'a b': 'x' } }, 'labels key "a b" is not a label name', 'such as "org.opencontainers.image.source"'],
+    ['a label value with a line break', { labels: { 'org.example.note': 'a\nLABEL x=y' } }, 'labels["org.example.note"] "a\\nLABEL x=y" contains the control character U+000A', 'write it on one line'],
   ] as Array<[string, Partial<ScratchNginxProps>, string, string]>)('%s', (_name, props, what, how) => {
     const message = synthError(chart => new ScratchNginx(chart, 'web', { config: new NginxConfig(), ...props }));
     expect(message).toContain('[site/web/Image]');
     expect(message).toContain(what);
     expect(message).toContain(how);
+  });
+
+  test('an htmlDir holding the output folder is refused: the build context would copy itself', () => {
+    const html = fs.mkdtempSync(path.join(os.tmpdir(), 'html-'));
+    fs.writeFileSync(path.join(html, 'index.html'), 'x');
+    const app = new App({ outdir: path.join(html, 'dist') });
+    new ScratchNginx(new Chart(app, 'site'), 'web', { config: new NginxConfig(), htmlDir: html });
+    expect(() => app.synth()).toThrow(`[site/web/Image] htmlDir ${JSON.stringify(html)} holds the output folder ${path.join(html, 'dist')}`);
+    expect(fs.existsSync(path.join(html, 'dist', 'images'))).toBe(false);
+    fs.rmSync(html, { recursive: true, force: true });
   });
 
   test('each problem is reported once, by the first construct using the image', () => {
