@@ -8,7 +8,7 @@ import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkPlacement } from './placement';
 import { renderDirectives } from './render';
 import { NginxServer, NginxServerOptions, checkPort } from './server';
-import { checkStructure } from './structure';
+import { HEADER_NAME, checkStructure } from './structure';
 import { checkVariables } from './variables';
 import { describeValue } from '../input/describe';
 import { PropReader, isPathUnder } from '../input/reader';
@@ -44,8 +44,6 @@ const SINGLE_DIRECTIVES = new Set([
 ]);
 
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
-/** An HTTP header name (RFC 9110 token). */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Log targets that are not files on the container's filesystem. */

@@ -281,7 +281,8 @@ export class NginxServer {
     const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? options : {} as NginxServerOptions;
     this.options = { ...given };
     const validName = typeof given.name === 'string' && given.name.length <= 63 && SERVER_FILE_NAME.test(given.name);
-    const reader = new PropReader(validName ? `server '${given.name}'` : typeof given.name === 'string' ? `server ${describeValue(given.name)}` : 'server');
+    const shortName = typeof given.name === 'string' && given.name.length <= 63;
+    const reader = new PropReader(validName ? `server '${given.name}'` : shortName ? `server ${describeValue(given.name)}` : 'server');
     if (given !== raw) reader.fail('options', raw, 'is not an object of server options', "pass an object, such as { name: 'www' }.");
     const read = readServerOptions(given, reader);
     this.name = read.name;

@@ -3,7 +3,12 @@ import { Directive, KEY_VALUE_BLOCKS } from './directive';
 import { NGINX_CONF_DIR } from './paths';
 import { argumentProblem, directiveNameProblem } from './render';
 import { describeValue } from '../input/describe';
-import { SYSTEM_FOLDERS, isPathUnder, systemFolderOf } from '../input/reader';
+import { SYSTEM_FOLDERS, characterProblem, isPathUnder, systemFolderOf } from '../input/reader';
+
+/** Directives whose first argument is the name of an HTTP header nginx writes (to the client or the upstream). */
+const HEADER_NAME_DIRECTIVES: ReadonlySet<string> = new Set(['add_header', 'add_trailer', 'proxy_set_header', 'grpc_set_header']);
+/** An HTTP header name: an RFC 9110 token. */
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** The modifiers of a two-argument `location`, as nginx reads them. */
 export const LOCATION_MODIFIERS: readonly string[] = ['=', '^~', '~', '~*'];
@@ -87,13 +92,19 @@ export function checkStructure(directives: readonly Directive[], where: string, 
       const problem = argumentProblem(arg);
       if (problem) {
         argsOk = false;
-        problems.push(`${here}: argument ${i + 1} ${describeValue(arg)} ${problem}. ${typeof arg === 'string' ? 'Write the value on one line and shorter.' : 'Pass strings only.'}`);
+        const fix = typeof arg !== 'string' ? 'Pass strings only.'
+          : characterProblem(arg) ? 'Write the value on one line, without control characters (serve multi-line text from a file).'
+            : 'Shorten it, or serve long text from a file.';
+        problems.push(`${here}: argument ${i + 1} ${describeValue(arg)} ${problem}. ${fix}`);
       }
     });
     if (argsOk && !keyValue) {
       if (d.name === 'location' && d.block) {
         const problem = locationFormProblem(d.args);
         if (problem) problems.push(`${where}: ${problem}`);
+      }
+      if (HEADER_NAME_DIRECTIVES.has(d.name) && d.args.length > 0 && !HEADER_NAME.test(d.args[0])) {
+        problems.push(`${here}: header name ${describeValue(d.args[0])} is not an HTTP header name (RFC 9110 token); nginx would write it as it is, so a ':' or a space forges another header (\`Set-Cookie: x=1; X-A\`). Use letters, digits and '-', such as 'X-Frame-Options'.`);
       }
       if ((d.name === 'root' || d.name === 'alias') && d.args.length > 0) {
         const problem = servedFolderProblem(d.name, d.args[0]);

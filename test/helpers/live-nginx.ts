@@ -39,7 +39,8 @@ export async function runNginx(conf: string, root: string, port: number, options
   const out = options.discardStdout ? fs.openSync('/dev/null', 'w') : err;
   const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
     + 'exec setpriv --reuid 65532 --regid 65532 --clear-groups /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g "daemon off;"';
-  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, root], { stdio: ['ignore', out, err] });
+  // Its own process group, so a failed start can kill nginx's workers too, not only the master.
+  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, root], { stdio: ['ignore', out, err], detached: true });
   fs.closeSync(err);
   if (out !== err) fs.closeSync(out);
   const logs = () => fs.readFileSync(log, 'utf8');
@@ -51,7 +52,9 @@ export async function runNginx(conf: string, root: string, port: number, options
     } catch { /* not up yet */ }
     if (child.exitCode !== null || Date.now() > deadline) {
       const text = logs();
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch { /* already gone */ }
       options.cleanUp?.();
       throw new Error(`nginx did not answer ${options.readyPath} on ${port}:\n${text}`);
     }

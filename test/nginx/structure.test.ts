@@ -75,6 +75,17 @@ describe('checkStructure', () => {
     expect(problems[2]).toMatch(/^conf\.d\/a\.conf > server: location "~\/y" does not start with '\/'/);
   });
 
+  test.each(['Set-Cookie: evil=1; X-C', 'X-A:', 'a:b', 'X B', '', 'X-Bad(', 'X-Ü'])('header name %j is refused wherever nginx writes one', (name) => {
+    for (const directive of ['add_header', 'add_trailer', 'proxy_set_header', 'grpc_set_header']) {
+      const problems = checkStructure([Directive.withBlock('server', [], [Directive.of(directive, name, 'v')])], 'f');
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^f > server > ${directive}: header name .* is not an HTTP header name \\(RFC 9110 token\\).*forges another header`))]);
+    }
+  });
+
+  test('ordinary header names pass', () => {
+    expect(checkStructure([Directive.of('add_header', 'X-Frame-Options', 'DENY'), Directive.of('proxy_set_header', 'X_Custom.1', '$host')], 'f')).toEqual([]);
+  });
+
   test('entries of key-value blocks may have any key, but not a control character', () => {
     const tree = [Directive.withBlock('map', ['$a', '$b'], [Directive.of('~^/x$', '1'), Directive.of('a\rb', '2')])];
     expect(checkStructure(tree, 'f')).toEqual([expect.stringMatching(/^f > map: entry "a\\rb" contains the control character U\+000D/)]);
