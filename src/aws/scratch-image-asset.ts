@@ -53,7 +53,8 @@ export class ScratchImageAsset extends Construct {
       { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, maxLength: 128, example: 'NGINX_VERSION', expected: 'a build argument name' },
       { allowEmpty: true, maxLength: 4096, example: '1.30.6', expected: 'a value on one line' });
     const target = reader.optionalString('target', props.target, { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, maxLength: 128, example: 'builder', expected: 'a build stage name' });
-    const problems = [...reader.problems, ...this.image.validate(), ...(this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [assets]))];
+    const html = this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [assets]);
+    const problems = [...reader.problems, ...this.image.validate(), ...html];
     if (problems.length > 0) {
       throw new Error(`[${this.node.path}] the image is not valid:\n  ${problems.join('\n  ')}`);
     }
