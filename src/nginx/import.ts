@@ -6,6 +6,8 @@ import { Directive } from './directive';
 import { NginxSyntaxError, parseNginx } from './parse';
 import { NGINX_CONF_DIR } from './paths';
 import { NginxServerOptions } from './server';
+import { describeValue } from '../input/describe';
+import { characterProblem } from '../input/reader';
 
 /**
  * Directives the library sets itself: an imported value is replaced (pid and temp paths move to the
@@ -150,6 +152,12 @@ export function importNginxConfig(
   props: NginxConfigProps,
   create: (props: NginxConfigProps) => NginxConfig,
 ): NginxConfig {
+  if (!Array.isArray(files) || files.some(f => typeof f?.path !== 'string' || typeof f?.content !== 'string')) {
+    throw new Error(`NginxConfig.fromFiles: files ${describeValue(files)} is not a list of { path, content } strings; pass [{ path: 'nginx.conf', content: '...' }, ...].`);
+  }
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    throw new Error(`NginxConfig.fromFiles: props ${describeValue(props)} is not an object of NginxConfig props; pass {} or, for example, { runtimeDir: '/dev/shm' }.`);
+  }
   const byPath = new Map(files.map(f => [f.path, f.content]));
   const main = byPath.get('nginx.conf');
   if (main === undefined) throw new Error("importing needs the main file as { path: 'nginx.conf', content }.");
@@ -199,6 +207,10 @@ export function importNginxConfig(
 
 /** Reads every regular file below `dir` (relative paths), for `NginxConfig.fromDirectory`. */
 export function readConfigDirectory(dir: string): ConfigFile[] {
+  const isFolder = typeof dir === 'string' && !characterProblem(dir) && fs.existsSync(dir) && fs.statSync(dir).isDirectory();
+  if (!isFolder) {
+    throw new Error(`NginxConfig.fromDirectory: dir ${describeValue(dir)} is not a folder; point it at a folder laid out like /etc/nginx (nginx.conf and the files it includes).`);
+  }
   const out: ConfigFile[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {

@@ -1,4 +1,5 @@
 import { Directive } from './directive';
+import { describeValue } from '../input/describe';
 
 /** A syntax error in nginx configuration text, with the file and line nginx would report. */
 export class NginxSyntaxError extends Error {
@@ -150,7 +151,8 @@ export class NginxParser {
    * @param fileName name used in error messages.
    */
   public static parse(text: string, fileName: string = 'nginx.conf'): Directive[] {
-    return parseNginx(text, fileName);
+    if (typeof text !== 'string') throw new NginxSyntaxError(String(fileName), 1, `the text is ${describeValue(text)}, not a string; pass the configuration's text`);
+    return parseNginx(text, typeof fileName === 'string' ? fileName : 'nginx.conf');
   }
 
   private constructor() {}

@@ -149,3 +149,16 @@ describe('imported values the renderer refuses', () => {
     expect(config.validate()).toEqual([expect.stringMatching(/root "\/proc" is under \/proc, a kernel filesystem/)]);
   });
 });
+
+describe('import entry points refuse what is not config text, with the library\'s own message', () => {
+  test.each<[string, () => unknown, RegExp]>([
+    ['files not a list', () => NginxConfig.fromFiles('nginx.conf' as unknown as ConfigFile[]), /fromFiles: files "nginx\.conf" is not a list of \{ path, content \} strings/],
+    ['a file without content', () => NginxConfig.fromFiles([{ path: 'nginx.conf' } as ConfigFile]), /is not a list of \{ path, content \} strings/],
+    ['props not an object', () => NginxConfig.fromFiles([{ path: 'nginx.conf', content: 'events {}' }], 'x' as never), /fromFiles: props "x" is not an object/],
+    ['a folder that does not exist', () => NginxConfig.fromDirectory('/nonexistent/etc-nginx'), /fromDirectory: dir "\/nonexistent\/etc-nginx" is not a folder/],
+    ['a folder with a NUL', () => NginxConfig.fromDirectory('a\u0000b'), /fromDirectory: dir "a\\u0000b" is not a folder/],
+    ['a folder that is a number', () => NginxConfig.fromDirectory(5 as unknown as string), /fromDirectory: dir 5 is not a folder/],
+  ])('%s', (_name, call, message) => {
+    expect(call).toThrow(message);
+  });
+});
