@@ -17,17 +17,24 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const haveNginx = fs.existsSync(HOST_NGINX);
 if (!haveNginx && process.env.CI === 'true') throw new Error(`${HOST_NGINX} is missing: .ci/run must install nginx-light.`);
 
-const NASTY = [' ', '\t', '\n', '\r', ';', '{', '}', '#', '"', "'", '\\', '$', '`', '(', ')', '[', ']', '*', '~', '^', '?', '=', '&', '%', '@', ':', ',', '|', '<', '>', 'é', '\u00a0', '\u2028'];
+/** Control characters are refused by the renderer (test/input/hostile.test.ts sends many more): rare here. */
+const CONTROL = ['\t', '\n', '\r', '\u0000'];
+const NASTY = [' ', ';', '{', '}', '#', '"', "'", '\\', '$', '`', '(', ')', '[', ']', '*', '~', '^', '?', '=', '&', '%', '@', ':', ',', '|', '<', '>', 'é', '\u00a0', '\u2028'];
 const SAFE = 'abcdefghijklmnopqrstuvwxyz0123456789-._/'.split('');
 /** Mostly ordinary characters, often a nasty one. */
-const char = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...NASTY) });
+const char = fc.oneof(
+  { weight: 40, arbitrary: fc.constantFrom(...SAFE) },
+  { weight: 10, arbitrary: fc.constantFrom(...NASTY) },
+  { weight: 1, arbitrary: fc.constantFrom(...CONTROL) },
+);
 const text = (min: number, max: number) => fc.array(char, { minLength: min, maxLength: max }).map(a => a.join(''));
 
 const caseArb = fc.record({
   serverName: fc.oneof(text(1, 20), fc.constantFrom('example.com', '*.example.org', '_', 'localhost')),
-  root: fc.oneof(text(0, 20).map(s => `/${s}`), fc.constant('/usr/share/nginx/html')),
-  location: fc.oneof(text(0, 20).map(s => `/${s}`), text(1, 10)),
-  headerName: fc.oneof(fc.constantFrom('X-Fuzz', 'Cache-Control'), text(1, 12)),
+  // Path props take portable characters only (test/input/reader.test.ts); the rest is refused by design.
+  root: fc.oneof(fc.stringMatching(/^(\/[a-z0-9][a-z0-9._-]{0,8}){1,3}$/), fc.constant('/usr/share/nginx/html')),
+  location: fc.oneof({ weight: 4, arbitrary: text(0, 20).map(s => `/${s}`) }, { weight: 1, arbitrary: text(1, 10) }),
+  headerName: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('X-Fuzz', 'Cache-Control') }, { weight: 1, arbitrary: text(1, 12) }),
   headerValue: text(0, 30),
   logFormat: text(0, 40),
   setValue: text(0, 20),
