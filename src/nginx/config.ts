@@ -2,6 +2,7 @@ import { checkSecurity } from './checks';
 import { Directive, walkDirectives } from './directive';
 import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT, NginxUpstreamOptions, RateLimitOptions } from './features';
 import { ConfigFinding, Severity } from './findings';
+import { NginxConfigError } from './errors';
 import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
@@ -54,18 +55,6 @@ function isStreamLogTarget(directive: string, target: string): boolean {
   if (STREAM_LOG_TARGETS.has(target) || target.startsWith('syslog:')) return true;
   if (directive === 'access_log') return target === 'off';
   return target === 'stderr' || target.startsWith('memory:');
-}
-
-/** Thrown by `NginxConfig.files()` for a configuration whose `validate()` finds problems. */
-export class NginxConfigError extends Error {
-  /** Every problem, each with how to fix it. */
-  public readonly problems: string[];
-
-  constructor(problems: string[]) {
-    super(`the nginx configuration is not valid:\n  ${problems.join('\n  ')}`);
-    this.name = 'NginxConfigError';
-    this.problems = problems;
-  }
 }
 
 /** One rendered configuration file, relative to the nginx configuration directory. */
