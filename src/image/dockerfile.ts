@@ -12,6 +12,8 @@
  * - A control character (it would end the instruction) is refused everywhere.
  */
 
+import { characterProblem } from '../input/reader';
+
 /** `FROM image [AS stageName]`: starts a build stage. */
 export interface FromInstruction {
   readonly kind: 'FROM';
@@ -117,9 +119,6 @@ export interface DockerfileDocument {
   readonly stages: readonly DockerfileStage[];
 }
 
-/** C0 and C1 control characters, DEL and the Unicode line/paragraph separators: each could end a line. */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Words POSIX sh reads as themselves without quotes. */
 const BARE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
@@ -141,11 +140,9 @@ function refuse(instruction: string, what: string, value: string, why: string): 
 /** Refuses control characters and lone surrogates: allowed nowhere. */
 function checkText(instruction: string, what: string, value: string): void {
   if (typeof value !== 'string') refuse(instruction, what, String(value), 'is not a string');
-  const control = CONTROL_CHARACTER.exec(value);
-  if (control) {
-    refuse(instruction, what, value, `contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which would end the instruction`);
-  }
-  if (LONE_SURROGATE.test(value)) refuse(instruction, what, value, 'contains a lone UTF-16 surrogate, which is not text');
+  // A line break would end the instruction; the same characters are refused in every output.
+  const problem = characterProblem(value);
+  if (problem) refuse(instruction, what, value, problem);
 }
 
 /**
