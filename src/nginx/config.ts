@@ -1,8 +1,8 @@
 import { checkSecurity } from './checks';
 import { Directive, walkDirectives } from './directive';
+import { NginxConfigError } from './errors';
 import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT, NginxUpstreamOptions, RateLimitOptions } from './features';
 import { ConfigFinding, Severity } from './findings';
-import { NginxConfigError } from './errors';
 import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
