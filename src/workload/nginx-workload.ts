@@ -237,7 +237,24 @@ function readWorkloadOptions(props: NginxWorkloadOptions) {
     const reason = reader.string(`${prop}.reason`, o.reason ?? '', '', { allowEmpty: true, maxLength: 1000, example: 'node-local image, no registry', expected: 'the reason, on one line' });
     return control ? { control, reason } : undefined;
   }, "[{ control: 'image-pull-policy', reason: 'node-local image, no registry' }]");
+  const before = reader.problems.length;
   const resources = reader.struct('resources', p.resources, '{ cpu: { request: kplus.Cpu.millis(100) } }');
+  // cdk8s-plus reads these objects' fields without checking them: each must be what its type says.
+  const kinds: Array<[string, (v: unknown) => boolean, string]> = [
+    ['cpu', v => v instanceof kplus.Cpu, 'kplus.Cpu.millis(100)'],
+    ['memory', v => v instanceof Size, 'Size.mebibytes(64)'],
+    ['ephemeralStorage', v => v instanceof Size, 'Size.gibibytes(1)'],
+  ];
+  for (const [key, ok, example] of kinds) {
+    const pair = resources === undefined ? undefined : reader.struct(`resources.${key}`, resources[key], `{ request: ${example} }`);
+    for (const end of ['request', 'limit']) {
+      if (pair?.[end] !== undefined && !ok(pair[end])) reader.fail(`resources.${key}.${end}`, pair[end], 'is not the right kind of quantity', `use ${example}.`);
+    }
+  }
+  for (const key of Object.keys(resources ?? {}).filter(k => !kinds.some(([name]) => name === k))) {
+    reader.fail(`resources.${key}`, resources![key], 'is not a resource this workload sets', 'use cpu, memory or ephemeralStorage.');
+  }
+  const resourcesOk = reader.problems.length === before;
   return {
     replicas,
     configDelivery: reader.enumValue('configDelivery', p.configDelivery, ConfigDelivery, ConfigDelivery.BAKED),
@@ -245,7 +262,8 @@ function readWorkloadOptions(props: NginxWorkloadOptions) {
     // An AWS CDK token (`${Token[...]}`) is a string too; the Kubernetes API checks the final reference.
     imageReference: reader.optionalString('imageReference', p.imageReference, { maxLength: 4096, example: 'registry.example.com/web/site:1.0.0', expected: 'an image reference' }),
     imagePullPolicy: reader.enumValue('imagePullPolicy', p.imagePullPolicy, kplus.ImagePullPolicy, kplus.ImagePullPolicy.ALWAYS),
-    resources: resources as kplus.ContainerResources | undefined,
+    // Refused resources never reach cdk8s-plus: the defaults stand in until the validation reports why.
+    resources: resourcesOk ? resources as kplus.ContainerResources | undefined : undefined,
     runtimeVolumeMebibytes: reader.integer('runtimeVolumeMebibytes', p.runtimeVolumeMebibytes, 64, { min: 1, max: 1048576, example: 64 }),
     ephemeralRequest: reader.integer('ephemeralStorageRequestMebibytes', p.ephemeralStorageRequestMebibytes, 16, { min: 1, max: 1048576, example: 16 }),
     ephemeralLimit: reader.integer('ephemeralStorageLimitMebibytes', p.ephemeralStorageLimitMebibytes, 128, { min: 1, max: 1048576, example: 128 }),

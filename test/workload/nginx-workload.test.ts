@@ -564,3 +564,15 @@ describe('hardening beyond PSS', () => {
     expectSynthError(bare, /createNamespace needs a namespace/);
   });
 });
+
+describe('resources are checked before cdk8s-plus reads them', () => {
+  test.each<[unknown, RegExp]>([
+    [{ cpu: { request: 5 } }, /resources\.cpu\.request 5 is not the right kind of quantity; use kplus\.Cpu\.millis\(100\)/],
+    [{ memory: { limit: '64Mi' } }, /resources\.memory\.limit "64Mi" is not the right kind of quantity; use Size\.mebibytes\(64\)/],
+    [{ gpu: 1 }, /resources\.gpu 1 is not a resource this workload sets/],
+    ['1 cpu', /resources "1 cpu" is a string, not an object of options/],
+  ])('%j', (resources, message) => {
+    const { chart } = workloadInChart({ options: { resources: resources as never } });
+    expectSynthError(chart, message);
+  });
+});
