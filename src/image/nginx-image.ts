@@ -116,7 +116,8 @@ function escapeHtml(text: string): string {
 export function requireNginxImage(props: unknown, where: string): NginxImage {
   const image = typeof props === 'object' && props !== null ? (props as { image?: unknown }).image : undefined;
   if (image instanceof NginxImage) return image;
-  throw new Error(`[${where}] image ${describeValue(image)} is not an NginxImage; pass one, such as new NginxImage({ config: new NginxConfig() }).`);
+  const given = image === undefined ? 'is missing' : `${describeValue(image)} is not an NginxImage`;
+  throw new Error(`[${where}] image ${given}; pass one, such as new NginxImage({ config: new NginxConfig() }).`);
 }
 
 /**
@@ -140,7 +141,8 @@ export function htmlDirProblems(htmlDir: string, outputs: readonly string[]): st
     return [`htmlDir ${shown} is not a directory; point it at the folder holding index.html (relative paths are resolved from ${process.cwd()}).`];
   }
   if (real === '/') return [`htmlDir ${shown} is the whole filesystem; point it at the folder holding index.html, such as 'html'.`];
-  const system = systemFolderOf(real);
+  // Both the path as given and where it leads: /proc/self/cwd leads to an ordinary folder, through /proc.
+  const system = systemFolderOf(path.resolve(htmlDir)) ?? systemFolderOf(real);
   if (system) return [`htmlDir ${shown} is under ${system}, a kernel filesystem; the host's process or device data would be copied into the image. Point it at the folder holding index.html, such as 'html'.`];
   const output = outputs.find(o => isPathUnder(path.resolve(o), real));
   if (output) return [`htmlDir ${shown} holds the output folder ${output}, so the build context would copy itself; point htmlDir at a folder of its own, such as 'html'.`];

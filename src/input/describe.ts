@@ -9,7 +9,8 @@ const MAX_SHOWN = 60;
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
     const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}` : value;
-    const quoted = JSON.stringify(shown);
+    // JSON escapes C0 controls and lone surrogates; DEL, the C1 controls and the line separators too here.
+    const quoted = JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return value.length > MAX_SHOWN ? `${quoted.slice(0, -1)}..." (${value.length} characters)` : quoted;
   }
   if (typeof value === 'number') {
@@ -34,7 +35,10 @@ export function kindOf(value: unknown): string {
     case 'number': return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? 'a number' : 'an infinite number';
     case 'boolean': return 'a boolean';
     case 'undefined': return 'undefined';
-    case 'object': return 'an object';
+    case 'object': {
+      const tag = Object.prototype.toString.call(value).slice(8, -1);
+      return tag === 'Object' ? 'an object' : `a ${tag}`;
+    }
     default: return `a ${typeof value}`;
   }
 }

@@ -36,10 +36,15 @@ export function systemFolderOf(path: string): string | undefined {
   return SYSTEM_FOLDERS.find(f => isPathUnder(path, f));
 }
 
+/** Anything that tells a good value from a bad one: a RegExp, or a parser's verdict. */
+export interface ValueMatcher {
+  test(value: string): boolean;
+}
+
 /** Rules for a string prop. */
 export interface StringRule {
   /** The characters or form allowed. */
-  readonly pattern?: RegExp;
+  readonly pattern?: ValueMatcher;
   /** What `pattern` asks for, in words ("lower-case letters, digits and '-'"). */
   readonly expected?: string;
   /** Longest value, in characters. */
@@ -102,7 +107,9 @@ export class PropReader {
 
   /** Records a problem: `<owner>: <prop> <value> <what>; <fix>`. */
   public fail(prop: string, value: unknown, what: string, fix: string): void {
-    this.problems.push(`${this.owner ? `${this.owner}: ` : ''}${prop} ${describeValue(value)} ${what}; ${fix}`);
+    const owner = this.owner ? `${this.owner}: ` : '';
+    // A required prop that was not given is missing, whatever else the check would say.
+    this.problems.push(value === undefined ? `${owner}${prop} is missing; ${fix}` : `${owner}${prop} ${describeValue(value)} ${what}; ${fix}`);
   }
 
   /** A string, or `fallback` when the value is undefined (or wrong). */
@@ -219,8 +226,9 @@ export class PropReader {
   /** A plain object (a struct of options), or undefined when the value is undefined (or not an object). */
   public struct(prop: string, value: unknown, example: string): { [key: string]: unknown } | undefined {
     if (value === undefined) return undefined;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(prop, value, `is ${kindOf(value)}, not an object of options`, `pass an object, such as ${example}.`);
+    // Only a plain object: a Map, a Date or a list would be read as an empty object and lose its entries.
+    if (typeof value !== 'object' || value === null || Object.prototype.toString.call(value) !== '[object Object]') {
+      this.fail(prop, value, `is ${kindOf(value)}, not an object of options`, `pass a plain object, such as ${example}.`);
       return undefined;
     }
     return value as { [key: string]: unknown };

@@ -289,8 +289,8 @@ export class NginxConfig {
     const rate = reader.struct('rateLimit', p.rateLimit, '{ requestsPerSecond: 20 }');
     this.rateLimit = rate === undefined ? undefined : {
       requestsPerSecond: reader.integer('rateLimit.requestsPerSecond', rate.requestsPerSecond ?? null, 1, { min: 1, max: 1000000, example: 20 }),
-      burst: reader.optionalInteger('rateLimit.burst', rate.burst, { min: 0, max: 1000000, example: 40 }),
-      connectionsPerClient: reader.optionalInteger('rateLimit.connectionsPerClient', rate.connectionsPerClient, { min: 1, max: 1000000, example: 50 }),
+      burst: reader.optionalInteger('rateLimit.burst', rate.burst, { min: 1, max: 1000000, example: 40, why: 'nginx refuses burst=0' }),
+      connectionsPerClient: reader.optionalInteger('rateLimit.connectionsPerClient', rate.connectionsPerClient, { min: 1, max: 65535, example: 50, why: "nginx's limit_conn maximum" }),
     };
     this.clientMaxBodySize = reader.string('clientMaxBodySize', p.clientMaxBodySize, '1m', {
       pattern: /^[0-9]{1,12}[kKmMgG]?$/, maxLength: 13, example: '1m', expected: "an nginx size, a number with an optional k, m or g ('0' disables the check)",
@@ -634,6 +634,11 @@ export class NginxConfig {
         if (!upstreamNames.has(up)) problems.push(`server '${s.name}' proxies to upstream '${up}', which is not defined; add it with addUpstream({ name: '${up}', servers: ['host:port'] }).`);
       }
     }
+    const loaded = new Set<string>();
+    for (const m of this.modules) {
+      if (loaded.has(m)) problems.push(`modules lists ${describeValue(m)} twice (nginx: "module is already loaded"); list each module once.`);
+      loaded.add(m);
+    }
     if (this.serverList.length === 0) {
       problems.push("the configuration has no server; add one with addServer({ name: 'default' }) (the probes need a port and a health path).");
     }
@@ -698,6 +703,14 @@ export class NginxConfig {
     const typedPorts = new Set(this.serverList.map(s => s.port));
     for (const port of this.listenPorts().filter(x => !typedPorts.has(x))) {
       problems.push(...checkPort(port, 'listen (added with addDirective)'));
+    }
+    // Each listening socket takes a worker connection; nginx needs at least one more to serve anything.
+    const sockets = new Set<string>();
+    walkDirectives(this.effectiveTree(), d => {
+      if (d.name === 'listen' && typeof d.args[0] === 'string') sockets.add(d.args[0]);
+    });
+    if (this.workerConnections <= sockets.size) {
+      problems.push(`workerConnections ${this.workerConnections} is not more than the ${sockets.size} listening sockets (nginx: "worker_connections are not enough"); use a larger number, such as 1024.`);
     }
     for (const w of this.writablePaths()) {
       problems.push(...checkAbsolutePath(w.path, `${w.directive}`, runtimeExample));

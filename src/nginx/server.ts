@@ -557,6 +557,9 @@ export class NginxServer {
       }
       seen.add(key);
     }
+    if (this.redirectTo !== undefined && this.locations.length > 0) {
+      problems.push(`${where}: redirectTo sends every request to ${this.redirectTo}, so the ${this.locations.length} location(s) added with addLocation, addProxy, addRedirect or addDirective would never be used; remove them, or remove redirectTo.`);
+    }
     if (this.http2 && !this.tls) {
       problems.push(`${where}: http2 needs tls (browsers speak HTTP/2 only over TLS); set tls or remove http2.`);
     }

@@ -1,6 +1,7 @@
 import * as posix from 'path/posix';
 import { Directive, KEY_VALUE_BLOCKS } from './directive';
 import { NGINX_CONF_DIR } from './paths';
+import { NGINX_VARIABLES } from './reference-variables';
 import { argumentProblem, directiveNameProblem } from './render';
 import { describeValue } from '../input/describe';
 import { SYSTEM_FOLDERS, characterProblem, isPathUnder, systemFolderOf } from '../input/reader';
@@ -9,6 +10,57 @@ import { SYSTEM_FOLDERS, characterProblem, isPathUnder, systemFolderOf } from '.
 const HEADER_NAME_DIRECTIVES: ReadonlySet<string> = new Set(['add_header', 'add_trailer', 'proxy_set_header', 'grpc_set_header']);
 /** An HTTP header name: an RFC 9110 token. */
 export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** Embedded variables `set` may change (nginx marks them changeable); any other embedded one is refused. */
+const CHANGEABLE_VARIABLES: ReadonlySet<string> = new Set(['args', 'limit_rate']);
+const LOG_ESCAPES = ['default', 'json', 'none'];
+
+/**
+ * What nginx refuses in the arguments of a few directives whose values arrive from users and escape
+ * hatches: the variable `set` defines, and a `log_format`'s name (unique in its block) and escaping.
+ */
+function argumentGrammarProblem(d: Directive, logFormats: Set<string>): string | undefined {
+  if (d.name === 'set' && d.args.length > 0) {
+    const name = d.args[0];
+    if (!/^\$[A-Za-z0-9_]+$/.test(name)) {
+      return `set ${describeValue(name)} is not a variable name (nginx: "invalid variable name"); write '$' and letters, digits or '_', such as '$backend'.`;
+    }
+    if (NGINX_VARIABLES.includes(name.slice(1)) && !CHANGEABLE_VARIABLES.has(name.slice(1))) {
+      return `set ${describeValue(name)} redefines an embedded variable (nginx: "the duplicate variable"); choose a name of your own, such as '$my_${name.slice(1)}'.`;
+    }
+  }
+  if (d.name === 'log_format' && d.args.length > 0) {
+    const name = d.args[0];
+    if (logFormats.has(name)) {
+      return `log_format ${describeValue(name)} is defined twice${name === 'combined' ? " (nginx defines 'combined' itself)" : ''} (nginx: "duplicate log_format name"); give this format another name.`;
+    }
+    logFormats.add(name);
+    const escape = d.args[1]?.startsWith('escape=') ? d.args[1].slice('escape='.length) : undefined;
+    if (escape !== undefined && !LOG_ESCAPES.includes(escape)) {
+      return `log_format ${describeValue(name)}: ${describeValue(d.args[1])} is not an escaping nginx knows; use escape=default, escape=json or escape=none, or start the format with other text.`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What keeps a pattern from compiling as nginx's PCRE would, if anything. Checked with JavaScript's regular
+ * expressions (whose syntax is close to PCRE's) after PCRE's inline flags such as `(?i)`, plus the PCRE
+ * errors JavaScript lets through: `\c` at the end, `\k` without a name, a lookbehind of variable length.
+ * PCRE-only syntax JavaScript lacks (possessive `a++`, atomic `(?>`) is refused too: rare in nginx configs.
+ */
+export function regexProblem(pattern: string): string | undefined {
+  try {
+    // eslint-disable-next-line no-new
+    new RegExp(pattern.replace(/\(\?[imsxJU-]+\)/g, ''));
+  } catch (e) {
+    return `is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`;
+  }
+  if (/(^|[^\\])(\\\\)*\\c$/.test(pattern)) return 'ends with \\c, which PCRE refuses';
+  if (/(^|[^\\])(\\\\)*\\k(?![<{'])/.test(pattern)) return "has \\k without a name ('\\k<name>'), which PCRE refuses";
+  if (/\(\?<[=!][^)]*[*+?{]/.test(pattern)) return 'has a lookbehind of variable length, which PCRE refuses';
+  return undefined;
+}
 
 /** The modifiers of a two-argument `location`, as nginx reads them. */
 export const LOCATION_MODIFIERS: readonly string[] = ['=', '^~', '~', '~*'];
@@ -42,7 +94,8 @@ export function locationFormProblem(args: readonly string[]): string | undefined
     if ((modifier === '=' || modifier === '^~') && !path.startsWith('/')) {
       return `location ${modifier} ${describeValue(path)} does not start with '/', so no request URI can match it; write the path from '/'.`;
     }
-    return undefined;
+    const regex = modifier.startsWith('~') ? regexProblem(path) : undefined;
+    return regex && `location ${modifier} ${describeValue(path)} ${regex}; fix the pattern (nginx would fail to start: "pcre2_compile() failed").`;
   }
   return `location has ${args.length} arguments; give a path, or a modifier and a path, such as ['=', '/x'].`;
 }
@@ -80,6 +133,8 @@ export function servedFolderProblem(directive: string, value: string): string | 
  */
 export function checkStructure(directives: readonly Directive[], where: string, keyValue = false): string[] {
   const problems: string[] = [];
+  // log_format names are unique in their block; nginx defines 'combined' itself.
+  const logFormats = new Set(['combined']);
   for (const d of directives) {
     const here = `${where} > ${directiveLabel(d)}`;
     if (d._problem) problems.push(`${here}: ${d._problem}`);
@@ -106,6 +161,8 @@ export function checkStructure(directives: readonly Directive[], where: string, 
       if (HEADER_NAME_DIRECTIVES.has(d.name) && d.args.length > 0 && !HEADER_NAME.test(d.args[0])) {
         problems.push(`${here}: header name ${describeValue(d.args[0])} is not an HTTP header name (RFC 9110 token); nginx would write it as it is, so a ':' or a space forges another header (\`Set-Cookie: x=1; X-A\`). Use letters, digits and '-', such as 'X-Frame-Options'.`);
       }
+      const grammar = argumentGrammarProblem(d, logFormats);
+      if (grammar) problems.push(`${here}: ${grammar}`);
       if ((d.name === 'root' || d.name === 'alias') && d.args.length > 0) {
         const problem = servedFolderProblem(d.name, d.args[0]);
         if (problem) problems.push(`${here}: ${problem}`);

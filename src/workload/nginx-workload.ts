@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { isIP } from 'net';
 import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -6,7 +7,7 @@ import { ChartReport } from './chart-report';
 import { checkPodSecurityRestricted } from './pss';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { claimImageValidation } from '../image/validation-owner';
-import { PropReader } from '../input/reader';
+import { PropReader, ValueMatcher } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { CONTROLS } from '../policy/controls';
@@ -198,8 +199,15 @@ export interface AutoscalingOptions {
 const LABEL_KEY = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 /** A Kubernetes label value: empty, or at most 63 characters of letters, digits, '-', '_', '.', alphanumeric at both ends. */
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9A-Fa-f:.]{2,45}\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+/** An IPv4 or IPv6 address block: Node's own address parser decides, then the prefix length for the family. */
+const CIDR: ValueMatcher = {
+  test(value: string): boolean {
+    const m = /^([^/]+)\/(0|[1-9]\d{0,2})$/.exec(value);
+    if (!m) return false;
+    const family = isIP(m[1]);
+    return family !== 0 && Number(m[2]) <= (family === 4 ? 32 : 128);
+  },
+};
 
 /**
  * Every workload option checked before cdk8s or cdk8s-plus sees it, whatever type it arrived as: wrong
@@ -220,7 +228,7 @@ function readWorkloadOptions(props: NginxWorkloadOptions) {
       podLabels: peer.podLabels === undefined ? undefined : labels(`${prop}.podLabels`, peer.podLabels),
       namespaceLabels: peer.namespaceLabels === undefined ? undefined : labels(`${prop}.namespaceLabels`, peer.namespaceLabels),
       cidr: reader.optionalString(`${prop}.cidr`, peer.cidr, {
-        pattern: new RegExp(`${IPV4_CIDR.source}|${IPV6_CIDR.source}`), maxLength: 49, example: '10.0.0.0/8', expected: 'an address block in CIDR notation',
+        pattern: CIDR, maxLength: 49, example: '10.0.0.0/8', expected: 'an address block in CIDR notation (an IPv4 or IPv6 address and a prefix length)',
       }),
     };
     if (read.cidr === undefined && read.podLabels === undefined && read.namespaceLabels === undefined) {

@@ -104,27 +104,50 @@ export function enumValue(valid: readonly string[]): fc.Arbitrary<unknown> {
 export function listValue(valid: ReadonlyArray<readonly unknown[]>, item: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...valid).map(l => [...l]) },
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...valid), item, fc.nat()).map(([l, x, at]) => { const out = [...l]; out.splice(at % (out.length + 1), 0, x); return out; }) },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(fc.constantFrom(...valid), item, fc.nat()).map(([l, x, at]) => {
+        const out = [...l];
+        out.splice(at % (out.length + 1), 0, x);
+        return out;
+      }),
+    },
     { weight: 1, arbitrary: fc.array(item, { minLength: 0, maxLength: 3 }) },
     { weight: 2, arbitrary: fc.constantFrom(...WRONG_FOR_LIST) },
   );
 }
 
 /** A string-to-string map prop: one entry (hostile key or value), and other types. */
-export function mapEntryValue(validKeys: readonly string[], validValues: readonly string[], which: 'key' | 'value'): fc.Arbitrary<unknown> {
-  const key = which === 'key' ? stringValue(validKeys) : fc.constantFrom(...validKeys);
-  const value = which === 'value' ? stringValue(validValues) : fc.constantFrom(...validValues);
+export function mapEntryValue(validKeys: readonly string[], validValues: readonly string[], which: 'key' | 'value', extraHostile: readonly string[] = []): fc.Arbitrary<unknown> {
+  // Object keys are always strings: a hostile key is a hostile string.
+  const keys = fc.constantFrom(...validKeys);
+  const key = which === 'key'
+    ? fc.oneof(
+      { weight: 3, arbitrary: keys },
+      { weight: 5, arbitrary: hostileString(keys) },
+      ...(extraHostile.length > 0 ? [{ weight: 2, arbitrary: fc.constantFrom(...extraHostile) }] : []),
+    )
+    : keys;
+  const value = which === 'value' ? stringValue(validValues, extraHostile) : fc.constantFrom(...validValues);
   return fc.oneof(
     { weight: 8, arbitrary: fc.tuple(key, value).map(([k, v]) => ({ [String(k)]: v })) },
-    // A key that is not a string cannot exist in an object: a number key becomes its string.
+    // Not a map: a string, a list, a number, and a Map (KNOWN: a Map is accepted as an empty map and its entry lost).
     { weight: 1, arbitrary: fc.constantFrom<unknown>('x', ['a=b'], 5, new Map([[validKeys[0], validValues[0]]])) },
   );
 }
 
-/** The fragments of a JavaScript error escaping the library instead of its own message. */
+/**
+ * The fragments of a JavaScript error escaping the library instead of its own message.
+ * KNOWN: NginxImage without a config says "config undefined is not an NginxConfig" (see test/input/hostile.test.ts).
+ */
 export const JS_ERROR_FRAGMENTS = ['TypeError', 'RangeError', 'ReferenceError', 'undefined is not', 'Cannot read prop', 'is not a function', 'ERR_', 'Maximum call stack', '[object Object]'];
-/** A raw character that would split or hide a line of a message (messages show values escaped). */
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * A raw character that would split or hide a line of a message (messages show values escaped).
+ * KNOWN: describeValue (src/input/describe.ts) escapes with JSON.stringify, which leaves DEL, the C1 controls
+ * (U+0080-009F, NEL among them) and U+2028/2029 raw: "clientMaxBodySize \"\u0085\" contains the control character
+ * U+0085" holds the raw character. Every prop's message is affected.
+ */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** What is wrong with one problem message of the library, if anything. */
 export function messageProblem(message: unknown): string | undefined {
@@ -145,7 +168,7 @@ export function problemsProblem(problems: readonly unknown[], mentions: readonly
     const m = messageProblem(p);
     if (m) return m;
   }
-  if (!problems.some(p => mentions.some(x => (p as string).includes(x)))) {
+  if (!problems.some(p => mentions.some(x => (p as string).toLowerCase().includes(x.toLowerCase())))) {
     return `no problem names the prop or directive (${mentions.map(x => JSON.stringify(x)).join(' or ')}):\n  ${problems.map(p => String(p).slice(0, 300)).join('\n  ')}`;
   }
   return undefined;
@@ -174,7 +197,8 @@ const sameArgs = (a: readonly string[], b: readonly unknown[]) => a.length === b
 
 /** Whether some directive `name` with exactly `args` is in the tree (optionally inside a block named `inside`). */
 export function hasDirective(tree: readonly Directive[], name: string, args: readonly unknown[], inside?: string): boolean {
-  return allDirectives(tree).some(({ d, parents }) => d.name === name && sameArgs(d.args, args) && (inside === undefined || parents[parents.length - 1] === inside));
+  return allDirectives(tree).some(({ d, parents }) => d.name === name && sameArgs(d.args, args)
+    && (inside === undefined || parents[parents.length - 1] === inside));
 }
 
 /** The arguments of each directive `name` in the tree. */

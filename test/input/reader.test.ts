@@ -87,9 +87,9 @@ describe('PropReader: every prop, whatever type arrives', () => {
     expect(r.problems).toEqual([
       'names "www.example.com" is a string, not a list; pass a list, such as ["example.com"].',
       'names[1] 5 is a number, not a string; use a value such as "example.com".',
-      'labels a list of 1 is a list, not an object of options; pass an object, such as { "k": "v" }.',
+      'labels a list of 1 is a list, not an object of options; pass a plain object, such as { "k": "v" }.',
       'labels["k"] 1 is a number, not a string; use a value such as "v".',
-      'tls "www-tls" is a string, not an object of options; pass an object, such as { secretName: \'www-tls\' }.',
+      'tls "www-tls" is a string, not an object of options; pass a plain object, such as { secretName: \'www-tls\' }.',
       'gzip "false" is a string, not a boolean; use true or false.',
       'mode "NOPE" is not one of the enum\'s values; use one of "A", "B".',
     ]);

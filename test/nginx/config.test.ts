@@ -932,3 +932,31 @@ describe('conflicts nginx would refuse', () => {
     expect(ok.validate()).toEqual([]);
   });
 });
+
+describe('limits nginx enforces at start-up', () => {
+  test('workerConnections must exceed the listening sockets', () => {
+    expect(new NginxConfig({ workerConnections: 1 }).validate()).toEqual([expect.stringMatching(/^workerConnections 1 is not more than the 1 listening sockets/)]);
+    expect(new NginxConfig({ workerConnections: 2 }).validate()).toEqual([]);
+  });
+
+  test('a module listed twice', () => {
+    const m = '/usr/lib/nginx/modules/ngx_http_echo_module.so';
+    expect(new NginxConfig({ modules: [m, m] }).validate()).toEqual([expect.stringMatching(/modules lists ".*echo_module\.so" twice/)]);
+  });
+
+  test('rate limits within what nginx takes', () => {
+    expect(new NginxConfig({ rateLimit: { requestsPerSecond: 10, burst: 0 } }).validate()).toEqual([expect.stringMatching(/rateLimit\.burst 0 is out of range.*nginx refuses burst=0/)]);
+    expect(new NginxConfig({ rateLimit: { requestsPerSecond: 10, connectionsPerClient: 65536 } }).validate()).toEqual([expect.stringMatching(/connectionsPerClient 65536 is out of range; use a whole number from 1 to 65535/)]);
+  });
+
+  test('a redirecting server with locations of its own says they would never be used', () => {
+    const config = new NginxConfig({ servers: [{ name: 'r', redirectTo: 'https://www.example.com' }] });
+    config.servers[0].addLocation('/x', { directives: [Directive.of('return', '204')] });
+    expect(config.validate()).toEqual([expect.stringMatching(/redirectTo sends every request to https:\/\/www\.example\.com, so the 1 location\(s\) .* would never be used/)]);
+  });
+
+  test('a Map is not a plain object: refused, never silently emptied', () => {
+    const headers = new Map([['X-A', 'b']]) as unknown as { [k: string]: string };
+    expect(new NginxConfig({ securityHeaders: headers }).validate()).toEqual([expect.stringMatching(/^securityHeaders .* is a Map, not an object of options; pass a plain object/)]);
+  });
+});

@@ -144,3 +144,35 @@ describe('typed locations: the modifier comes only from the enum', () => {
     ]);
   });
 });
+
+describe('argument grammar nginx enforces at start-up', () => {
+  const http = (...children: Directive[]) => checkStructure([Directive.withBlock('http', [], children)], 'nginx.conf');
+
+  test.each(['hostile_y', '$', '$a-b', '`$a1', '/a/'])('set %j is not a variable name', (name) => {
+    expect(http(Directive.of('set', name, 'x'))).toEqual([expect.stringMatching(/is not a variable name \(nginx: "invalid variable name"\)/)]);
+  });
+
+  test.each(['$host', '$uri', '$request_uri', '$document_root'])('set %j redefines an embedded variable', (name) => {
+    expect(http(Directive.of('set', name, 'x'))).toEqual([expect.stringMatching(/redefines an embedded variable \(nginx: "the duplicate variable"\)/)]);
+  });
+
+  test.each(['$args', '$limit_rate', '$backend', '$http_x_custom'])('set %j is fine (changeable or new)', (name) => {
+    expect(http(Directive.of('set', name, 'x'))).toEqual([]);
+  });
+
+  test('log_format: names unique in their block, combined is nginx\'s own, escaping from the three nginx knows', () => {
+    expect(http(Directive.of('log_format', 'a', 'x'), Directive.of('log_format', 'a', 'y'))).toEqual([expect.stringMatching(/log_format "a" is defined twice/)]);
+    expect(http(Directive.of('log_format', 'combined', 'x'))).toEqual([expect.stringMatching(/nginx defines 'combined' itself/)]);
+    expect(http(Directive.of('log_format', 'j', 'escape=x', '$uri'))).toEqual([expect.stringMatching(/"escape=x" is not an escaping nginx knows/)]);
+    expect(http(Directive.of('log_format', 'j', 'escape=json', '$uri'))).toEqual([]);
+  });
+
+  test.each(['[', '(', ')(', '*', 'a{2,1}', '(?<x', 'a\\', 'a\\c', '\\k', '(?<=a+)b'])('regex location %j is refused before nginx fails on it', (pattern) => {
+    const problems = checkStructure([Directive.withBlock('location', ['~', pattern], [])], 'f');
+    expect(problems).toEqual([expect.stringMatching(/pcre2_compile\(\) failed/)]);
+  });
+
+  test.each(['\\.php$', '(?i)\\.png$', '^/(?<name>[a-z]+)$', '[[:alpha:]]+', '^/\\d+$'])('regex location %j is accepted', (pattern) => {
+    expect(checkStructure([Directive.withBlock('location', ['~*', pattern], [])], 'f')).toEqual([]);
+  });
+});

@@ -576,3 +576,15 @@ describe('resources are checked before cdk8s-plus reads them', () => {
     expectSynthError(chart, message);
   });
 });
+
+describe('ingress peers: CIDR blocks as the Kubernetes API reads them', () => {
+  test.each(['1.2.3/8', '10.0.0.0/33', '256.0.0.0/8', ':::::/8', '::1.2.3.4.5/64', 'fd00::/08', '010.0.0.0/8', '10.0.0.0'])('%j is refused', (cidr) => {
+    const { chart } = workloadInChart({ options: { ingressPeers: [{ cidr }] } });
+    expectSynthError(chart, /ingressPeers\[0\]\.cidr .* is not an address block in CIDR notation/);
+  });
+
+  test.each(['10.0.0.0/8', '0.0.0.0/0', 'fd00::/8', '2001:db8::/32'])('%j is accepted', (cidr) => {
+    const { chart } = workloadInChart({ options: { ingressPeers: [{ cidr }] } });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+});
