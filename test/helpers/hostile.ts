@@ -231,10 +231,15 @@ export function dockerLabels(text: string): Array<[string, string | undefined]> 
     .flatMap(i => i.getProperties().map((p): [string, string | undefined] => [p.getName(), builderLabelValue(p.getValue())]));
 }
 
-/** What a RUN's shell text runs: the words of each command, recorded by stub functions in POSIX sh. */
-export function shellCommands(script: string, commands: readonly string[]): string[][] | string {
+/**
+ * What a RUN's shell text runs: the words of each command, recorded by stub functions (NUL-separated, so any
+ * word comes back byte for byte); the error text when the shell fails.
+ *
+ * @param shell the shell to run it with (`sh` is dash on Debian; `bash` too).
+ */
+export function shellCommands(script: string, commands: readonly string[], shell = 'sh'): string[][] | string {
   const stubs = commands.map(c => `${c}() { printf '%s\\0' ${c} "$@"; printf '%s\\0' '--end--'; }`).join('\n');
-  const r = spawnSync('sh', ['-c', `${stubs}\n${script}`], { encoding: 'utf8' });
+  const r = spawnSync(shell, ['-c', `${stubs}\n${script}`], { encoding: 'utf8' });
   if (r.status !== 0) return `sh failed (${r.status}): ${r.stderr}`;
   const argv: string[][] = [];
   let current: string[] = [];

@@ -8,6 +8,7 @@ import { CONTEXT_MARKER_LINE } from '../../src/image/build-context';
 import { DockerfileInstruction, StageInstruction, quoteShellWord, renderDockerfile, renderInstruction, renderShellCommand } from '../../src/image/dockerfile';
 import { NginxImage, NginxImageProps } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
+import { shellCommands } from '../helpers/hostile';
 import { Podman, haveCommands } from '../helpers/podman';
 
 const haveBuildah = haveCommands('buildah');
@@ -48,22 +49,11 @@ function copies(stage: Instruction[]): string[][] {
 /** A label value as the builder reads it: dockerfile-ast unescapes `\"` and `\\` but leaves `\$` (variable syntax) alone. */
 const builderLabelValue = (astValue: string | null) => astValue?.replace(/\\\$/g, '$');
 
-/** What each shell runs: the words of each command, one command per array, recorded by stub functions. */
-function runWithStubs(shell: string, script: string, commands: readonly string[]): { argv: string[][]; stderr: string } {
-  const stubs = commands.map(c => `${c}() { printf '%s\\n' ${c} "$@"; printf '%s\\n' '--end--'; }`).join('\n');
-  const r = spawnSync(shell, ['-c', `${stubs}\n${script}`], { encoding: 'utf8' });
-  expect(r.status).toBe(0);
-  const argv: string[][] = [];
-  let current: string[] = [];
-  for (const line of r.stdout.split('\n').slice(0, -1)) {
-    if (line === '--end--') {
-      argv.push(current);
-      current = [];
-    } else {
-      current.push(line);
-    }
-  }
-  return { argv, stderr: r.stderr };
+/** What each shell runs: the words of each command, one command per array (the shared stub runner). */
+function runWithStubs(shell: string, script: string, commands: readonly string[]): { argv: string[][] } {
+  const argv = shellCommands(script, commands, shell);
+  if (typeof argv === 'string') throw new Error(argv);
+  return { argv };
 }
 
 const VARIANTS: Array<[string, Partial<NginxImageProps>]> = [
