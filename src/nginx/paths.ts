@@ -1,15 +1,14 @@
 import * as posix from 'path/posix';
+import { isPathUnder } from '../input/reader';
 
 /** Where the image keeps nginx's configuration. */
 export const NGINX_CONF_DIR = '/etc/nginx';
 /** Where the image keeps the static files served by default. */
 export const NGINX_HTML_DIR = '/usr/share/nginx/html';
 
-/** True when `child` is `parent` or lies below it (both absolute, normalised). */
+/** True when `child` is `parent` or lies below it; both are normalised first (config values may hold `..`). */
 export function isUnder(child: string, parent: string): boolean {
-  const c = posix.normalize(child);
-  const p = posix.normalize(parent).replace(/\/+$/, '');
-  return c === p || c.startsWith(`${p}/`) || p === '';
+  return isPathUnder(posix.normalize(child), posix.normalize(parent).replace(/(.)\/+$/, '$1'));
 }
 
 /** Problems with a value that must be an absolute path without `..` segments. */
