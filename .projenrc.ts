@@ -31,6 +31,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4',
     'kubernetes-models@4.5.1',
     'typescript@~6.0',
+    // Mutation testing (`npx projen mutation`); 9.x is the last line that runs on Node 20.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -71,5 +74,14 @@ project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and write bench/results.md (needs buildah, podman, nginx-light, wrk).',
   exec: 'ts-node --transpile-only bench/run.ts',
 });
+
+// Mutation testing: Stryker over src/ with the jest runner, reports under .work/mutation/ (git-ignored).
+// Not part of the build (a whole run takes about an hour on 2 cores): see README "Commands".
+project.addTask('mutation', {
+  description: 'Mutation-test src/ with Stryker (reports in .work/mutation/). Arguments: folders or files to mutate, or --since <git ref> for the files changed since then.',
+  exec: 'node scripts/mutation.mjs',
+  receiveArgs: true,
+});
+project.npmignore?.exclude('/stryker.config.json');
 
 project.synth();

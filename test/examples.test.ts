@@ -20,7 +20,10 @@ describe.each(EXAMPLES)('example %s', (name) => {
     outdir = synthExample(name);
     tree = readTree(outdir);
   });
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+  // Only when beforeAll got that far: a synth that throws must show its own error, not an rmSync(undefined).
+  afterAll(() => {
+    if (outdir !== undefined) fs.rmSync(outdir, { recursive: true, force: true });
+  });
 
   test('one app.synth() writes the manifests and the image build context', () => {
     const files = Object.keys(tree);

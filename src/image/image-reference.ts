@@ -44,6 +44,7 @@ export function checkPinnedImageReference(ref: string, what: string): string[] {
     problems.push(`${what} ${JSON.stringify(ref)} is not a valid image reference; write it as repository[:tag][@sha256:digest], for example ${example}.`);
     return problems;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent; TAG.test(undefined) tests the text "undefined", which TAG refuses only for no tag at all.
   if (tag !== undefined && !TAG.test(tag)) {
     problems.push(`${what} ${JSON.stringify(ref)} has an invalid tag ${JSON.stringify(tag)}; tags are letters, digits, '_', '.' and '-'.`);
   }
