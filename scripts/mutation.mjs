@@ -4,11 +4,13 @@
 //   npx projen mutation                         every file under src/ (about an hour on 2 cores)
 //   npx projen mutation src/policy src/image    these folders or files only
 //   npx projen mutation --since origin/main     the src/ files changed since a git ref (committed or not)
+//   npx projen mutation --out .work/m-policy src/policy   reports and sandbox in another folder, so that two
+//                                               runs can go side by side
 //
 // Reports: .work/mutation/index.html and .work/mutation/mutation.json, plus a score per folder on stdout
 // (scripts/mutation-scores.mjs). Extra Stryker flags go after `--`, e.g. `-- --concurrency 1`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const dashes = args.indexOf('--');
@@ -21,8 +23,12 @@ function fail(message) {
 }
 
 const targets = [];
+let out = '.work/mutation';
 for (let i = 0; i < own.length; i++) {
-  if (own[i] === '--since') {
+  if (own[i] === '--out') {
+    out = own[++i]?.replace(/\/+$/, '');
+    if (!out) fail('--out needs a folder, e.g. --out .work/mutation-policy');
+  } else if (own[i] === '--since') {
     const ref = own[++i];
     if (!ref) fail('--since needs a git ref, e.g. --since origin/main');
     const changed = execFileSync('git', ['diff', '--name-only', ref, '--', 'src'], { encoding: 'utf8' })
@@ -39,7 +45,16 @@ for (let i = 0; i < own.length; i++) {
   }
 }
 
-const stryker = ['stryker', 'run'];
+// The config with this run's report and sandbox folders.
+const config = JSON.parse(readFileSync('stryker.config.json', 'utf8'));
+config.tempDirName = `${out}/tmp`;
+config.htmlReporter = { fileName: `${out}/index.html` };
+config.jsonReporter = { fileName: `${out}/mutation.json` };
+mkdirSync(out, { recursive: true });
+const configFile = `${out}/stryker.config.json`;
+writeFileSync(configFile, JSON.stringify(config, null, 2));
+
+const stryker = ['stryker', 'run', configFile];
 if (targets.length > 0) {
   // The config's exclusions (generated tables, the barrel file) still apply.
   stryker.push('--mutate', [...targets, '!src/index.ts', '!src/nginx/reference-data.ts', '!src/nginx/reference-variables.ts'].join(','));
@@ -47,7 +62,7 @@ if (targets.length > 0) {
 const started = Date.now();
 const run = spawnSync('npx', [...stryker, ...passThrough], { stdio: 'inherit' });
 console.log(`mutation: Stryker ran for ${((Date.now() - started) / 60000).toFixed(1)} min.`);
-if (run.status === 0 && existsSync('.work/mutation/mutation.json')) {
-  spawnSync('node', ['scripts/mutation-scores.mjs', '.work/mutation/mutation.json'], { stdio: 'inherit' });
+if (run.status === 0 && existsSync(`${out}/mutation.json`)) {
+  spawnSync('node', ['scripts/mutation-scores.mjs', `${out}/mutation.json`], { stdio: 'inherit' });
 }
 process.exit(run.status ?? 1);
