@@ -59,8 +59,12 @@ if (targets.length > 0) {
   // The config's exclusions (generated tables, the barrel file) still apply.
   stryker.push('--mutate', [...targets, '!src/index.ts', '!src/nginx/reference-data.ts', '!src/nginx/reference-variables.ts'].join(','));
 }
+// Mutants run the library's real writers (build contexts, reports) under os.tmpdir(); a mutant that changes
+// what they write must not leave files there that a later test run (or CI on this machine) trips over.
+const scratch = `${process.cwd()}/${out}/os-tmp`;
+mkdirSync(scratch, { recursive: true });
 const started = Date.now();
-const run = spawnSync('npx', [...stryker, ...passThrough], { stdio: 'inherit' });
+const run = spawnSync('npx', [...stryker, ...passThrough], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
 console.log(`mutation: Stryker ran for ${((Date.now() - started) / 60000).toFixed(1)} min.`);
 if (run.status === 0 && existsSync(`${out}/mutation.json`)) {
   spawnSync('node', ['scripts/mutation-scores.mjs', `${out}/mutation.json`], { stdio: 'inherit' });

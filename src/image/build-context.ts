@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BuildContextFile } from './nginx-image';
@@ -22,7 +23,8 @@ function writtenByThisLibrary(dir: string, entries: string[]): boolean {
  * Writes a build context into `dir`, replacing what an earlier synth wrote there.
  *
  * Only a folder that is empty or whose `.dockerignore` carries the marker line of an earlier write is
- * replaced, so a wrong path can never wipe a user's files. Files are written in sorted order with fixed
+ * replaced, so a wrong path can never wipe a user's files. The new context is written beside `dir` and renamed
+ * into place, so concurrent writers of one folder never see a half-written one. Files are written in sorted order with fixed
  * content and modes (0644, 0755 for folders and scripts, whatever the umask or the source's mode): two synths
  * of the same model give identical folders. Each folder is created once.
  */
@@ -31,13 +33,83 @@ export function writeBuildContext(dir: string, files: readonly BuildContextFile[
   if (ignore?.content.startsWith(`${CONTEXT_MARKER_LINE}\n`) !== true) {
     throw new Error(`a build context needs a .dockerignore that starts with the line ${JSON.stringify(CONTEXT_MARKER_LINE)}.`);
   }
-  if (fs.existsSync(dir)) {
-    if (!writtenByThisLibrary(dir, fs.readdirSync(dir))) {
-      throw new Error(`refusing to write the image build context into ${dir}: the folder holds files this library did not write. Empty it, or choose another contextDir.`);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
+  refuseForeign(dir);
+  // The folder is written beside its target and renamed into place, so no reader (a build, another test
+  // worker or synth writing the same content-addressed folder) ever sees a half-written context.
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const staging = besideFolder(dir, 'partial');
+  try {
+    writeFiles(staging, files);
+    replaceFolder(staging, dir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  fs.mkdirSync(dir, { recursive: true });
+}
+
+/** A new hidden name next to `dir`, short enough for any folder name `dir` may have. */
+function besideFolder(dir: string, what: string): string {
+  return path.join(path.dirname(dir), `.cdk8s-scratch-nginx-${process.pid}-${randomBytes(6).toString('hex')}.${what}`);
+}
+
+/** Throws when `dir` holds files this library did not write (a folder that is gone, even meanwhile, is fine). */
+function refuseForeign(dir: string): void {
+  let ours: boolean;
+  try {
+    ours = writtenByThisLibrary(dir, fs.readdirSync(dir));
+  } catch (e) {
+    // Another writer may move the folder aside between the listing and the read.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (!ours) {
+    throw new Error(`refusing to write the image build context into ${dir}: the folder holds files this library did not write. Empty it, or choose another contextDir.`);
+  }
+}
+
+/** Renames `staging` to `dir`, moving aside (then deleting) an earlier context there. */
+function replaceFolder(staging: string, dir: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.renameSync(staging, dir);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 100) throw e;
+    }
+    // An earlier context is there: check it is ours again (it may have been replaced meanwhile), move it
+    // aside atomically and delete it. A concurrent writer may win the rename; then try again.
+    refuseForeign(dir);
+    const old = besideFolder(dir, 'old');
+    try {
+      fs.renameSync(dir, old);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    removeMarkerLast(old);
+  }
+}
+
+/**
+ * Deletes a context folder moved aside, its `.dockerignore` last: a writer that listed the folder just before
+ * it was moved may still be reading it, and must never see a part of it without the marker.
+ */
+function removeMarkerLast(dir: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  for (const entry of entries.filter(e => e !== '.dockerignore')) {
+    fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes `files` into a new folder `dir` with fixed modes, in the given order. */
+function writeFiles(dir: string, files: readonly BuildContextFile[]): void {
+  fs.mkdirSync(dir);
   // Modes are set, not left to the umask: the image copies them, and nginx reads the files as non-root.
   fs.chmodSync(dir, 0o755);
   const made = new Set<string>([dir]);
