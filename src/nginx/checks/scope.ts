@@ -1,0 +1,127 @@
+import { Directive } from '../directive';
+import { isRegexModifier, parseIfCondition, parseLocation, readVariable, variablesIn } from './tree';
+
+/**
+ * What may have run before a directive in nginx's rewrite phase: the regexes that matched (and so set
+ * captures) and the `set`s (variables), as a scope chain, innermost first.
+ */
+
+/** Directives of the rewrite module: they run in the rewrite phase, before the content is produced. */
+const REWRITE_PHASE = new Set(['rewrite', 'return', 'set', 'if', 'break']);
+
+export interface RegexEntry {
+  readonly kind: 'regex';
+  readonly pattern: string;
+  /** The matched value: `$uri` for location and rewrite, `$host` for server_name, any expression for `if`. */
+  readonly subject: string;
+  /** The regex has certainly matched when the directive runs (an enclosing location or `if`). */
+  readonly certain: boolean;
+}
+
+export interface SetEntry {
+  readonly kind: 'set';
+  readonly name: string;
+  readonly value: string;
+}
+
+export type ScopeEntry = RegexEntry | SetEntry;
+
+/** The regexes and `set`s a rewrite-phase directive contributes, in the order they run. */
+function rewritePhaseEntries(d: Directive): ScopeEntry[] {
+  if (d.name === 'rewrite' && d.args[0] !== undefined) {
+    return [{ kind: 'regex', pattern: d.args[0], subject: '$uri', certain: false }];
+  }
+  if (d.name === 'set' && d.args.length >= 2) {
+    const ref = readVariable(d.args[0], 0);
+    return ref ? [{ kind: 'set', name: ref.name, value: d.args[1] }] : [];
+  }
+  if (d.name === 'if' && d.block) {
+    const cond = parseIfCondition(d.args);
+    const own: ScopeEntry[] = cond && (cond.operator === '~' || cond.operator === '~*') && cond.operand !== undefined
+      ? [{ kind: 'regex', pattern: cond.operand, subject: cond.subject, certain: false }]
+      : [];
+    return [...own, ...d.block.flatMap(rewritePhaseEntries)];
+  }
+  return [];
+}
+
+/** The regex a level itself matched to be entered: a regex location, an `if` match, regex server names. */
+function levelEntries(level: Directive): ScopeEntry[] {
+  if (level.name === 'location') {
+    const loc = parseLocation(level.args);
+    return loc && isRegexModifier(loc.modifier) ? [{ kind: 'regex', pattern: loc.path, subject: '$uri', certain: true }] : [];
+  }
+  if (level.name === 'if') {
+    const cond = parseIfCondition(level.args);
+    return cond && (cond.operator === '~' || cond.operator === '~*') && cond.operand !== undefined
+      ? [{ kind: 'regex', pattern: cond.operand, subject: cond.subject, certain: true }]
+      : [];
+  }
+  if (level.name === 'server') {
+    return (level.block ?? [])
+      .filter(c => c.name === 'server_name')
+      .flatMap(c => c.args.filter(a => a.startsWith('~')))
+      .map(a => ({ kind: 'regex' as const, pattern: a.slice(1), subject: '$host', certain: false }));
+  }
+  return [];
+}
+
+/**
+ * What may have run before `d` in the rewrite phase, innermost (most recent) first: the `set`s and regex
+ * matches of its own block, of the location an `if` sits in, of the server (server rewrite phase), and the
+ * regexes of the enclosing locations and `if`s. Rewrite directives of an outer location do not run for a
+ * nested location, so they are left out.
+ */
+export function scopeChain(d: Directive, parents: readonly Directive[]): ScopeEntry[] {
+  const chain: ScopeEntry[] = [];
+  if (d.name === 'rewrite' && d.args[0] !== undefined) {
+    chain.push({ kind: 'regex', pattern: d.args[0], subject: '$uri', certain: true });
+  }
+  let child = d;
+  for (let i = parents.length - 1; i >= 0; i--) {
+    const level = parents[i];
+    const siblings = level.block ?? [];
+    const at = siblings.indexOf(child);
+    let ran: readonly Directive[] = [];
+    if (child === d) {
+      ran = REWRITE_PHASE.has(d.name) ? siblings.slice(0, at) : siblings.filter(s => s !== d);
+    } else if (child.name === 'if') {
+      ran = siblings.slice(0, at);
+    } else if (level.name === 'server') {
+      ran = siblings;
+    }
+    for (const s of [...ran].reverse()) {
+      if (s !== child) chain.push(...rewritePhaseEntries(s).reverse());
+    }
+    chain.push(...levelEntries(level));
+    child = level;
+  }
+  return chain;
+}
+
+export function regexEntries(chain: readonly ScopeEntry[]): RegexEntry[] {
+  return chain.filter((e): e is RegexEntry => e.kind === 'regex');
+}
+
+/** The regexes that may have set `$n`: the innermost certain match and any conditional match after it. */
+export function positionalProviders(chain: readonly ScopeEntry[]): RegexEntry[] {
+  const providers: RegexEntry[] = [];
+  for (const e of regexEntries(chain)) {
+    providers.push(e);
+    if (e.certain) break;
+  }
+  return providers;
+}
+
+/** Replaces each variable by the literal value of its `set`, if every variable has one. */
+export function substitute(value: string, chain: readonly ScopeEntry[]): string | undefined {
+  let out = '';
+  let last = 0;
+  for (const ref of variablesIn(value)) {
+    const set = chain.find((e): e is SetEntry => e.kind === 'set' && e.name === ref.name);
+    if (!set || set.value.includes('$')) return undefined;
+    out += value.slice(last, ref.start) + set.value;
+    last = ref.end;
+  }
+  return out + value.slice(last);
+}

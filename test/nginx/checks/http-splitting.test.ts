@@ -1,0 +1,65 @@
+import { d, expectNone, expectOnly, http, ifBlock, location, server, SERVER, upstreamBackend } from './helpers';
+import { checkSecurity } from '../../../src/nginx/checks';
+import { Severity } from '../../../src/nginx/findings';
+
+describe('http-splitting', () => {
+  test('$uri in a redirect', () => {
+    const message = expectOnly(http(server(location('/', d('return', '302', 'https://example.com$uri')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+    expect(message).toContain('$request_uri');
+  });
+
+  test('a named capture of the location regex in add_header', () => {
+    const message = expectOnly(http(server(location(['~', '^/v1/(?<action>[^.]*)\\.json$'], d('add_header', 'X-Action', '$action')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > location ~ ^/v1/(?<action>[^.]*)\\.json$`);
+    expect(message).toContain('$action');
+  });
+
+  test('$1 from (.*) in add_header: the dot matches CR, which splits responses', () => {
+    expectOnly(http(server(location(['~', '^/go/(.*)$'], d('add_header', 'X-Target', '$1')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > location ~ ^/go/(.*)$`);
+  });
+
+  test('$uri in proxy_set_header and in the URI of proxy_pass (request splitting)', () => {
+    const findings = checkSecurity(http(upstreamBackend, server(location('/',
+      d('proxy_pass', 'http://backend$uri'),
+      d('proxy_set_header', 'X-Original-Uri', '$document_uri')))));
+    expect(findings.map(f => [f.check, f.where])).toEqual([
+      ['http-splitting', `${SERVER} > location /`],
+      ['http-splitting', `${SERVER} > location /`],
+    ]);
+  });
+
+  test('$uri in a redirecting rewrite, and a variable set from $uri', () => {
+    expectOnly(http(server(location('/', d('rewrite', '^', 'https://example.com$uri', 'permanent')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+    expectOnly(http(server(location('/', d('set', '$path', '$uri'), d('add_header', 'X-Path', '$path')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+  });
+
+  test('a variable set in the server block (server rewrite phase) and used in a location', () => {
+    expectOnly(http(server(d('set', '$path', '$document_uri'), location('/', d('add_header', 'X-Path', '$path')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+  });
+
+  test('a capture of an if regex over $uri', () => {
+    expectOnly(http(server(ifBlock(['($uri', '~', '^/u/([^/]+))'], d('return', '302', 'https://example.com/users/$1')))),
+      'http-splitting', Severity.ERROR, `${SERVER} > if ($uri ~ ^/u/([^/]+))`);
+  });
+
+  test('no finding for $request_uri, captures that cannot hold CR or LF, or non-header uses', () => {
+    expectNone(http(server(location('/', d('return', '302', 'https://example.com$request_uri')))));
+    expectNone(http(server(location(['~', '^/item/(\\d+)$'], d('add_header', 'X-Item', '$1')))));
+    // Only LF splits a request to the upstream, and (.*) cannot match LF.
+    expectNone(http(upstreamBackend, server(location(['~', '^/api/(.*)$'], d('proxy_pass', 'http://backend/$1'), d('proxy_set_header', 'X-Rest', '$1')))));
+    // nginx percent-escapes $1..$9 in a redirecting rewrite, and an internal rewrite sends no header.
+    expectNone(http(server(location('/', d('rewrite', '^/old/(.*)$', 'https://example.com/new/$1', 'permanent')))));
+    expectNone(http(server(location('/', d('rewrite', '^/a/(.*)$', '/b/$1', 'last')))));
+    // $request_uri cannot contain a raw CR or LF, so neither can its captures.
+    expectNone(http(server(ifBlock(['($request_uri', '~', '^/u/(.*))'], d('return', '302', 'https://example.com/users/$1')))));
+    // $1 comes from the innermost regex that matched, which resets the captures of the outer one.
+    expectNone(http(server(location(['~', '^/(.*)/'], location(['~', '^/x/(\\d+)$'], d('add_header', 'X-Id', '$1'))))));
+    // A 200 body is not a header.
+    expectNone(http(server(location('/', d('return', '200', '$uri')))));
+  });
+});
