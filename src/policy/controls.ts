@@ -70,13 +70,19 @@ const CLUSTER_SCOPED_KINDS = [
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'IngressClass', 'RuntimeClass', 'CSIDriver',
   'CSINode', 'VolumeAttachment', 'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration',
 ];
-const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/**
+ * A namespace shared with everything else: `default`, or one Kubernetes reserves for itself (the `kube-`
+ * prefix: kube-system, kube-public, kube-node-lease).
+ */
+function sharedNamespace(ns: string): boolean {
+  return ns === 'default' || ns.startsWith('kube-');
+}
 /** Topology keys that spread pods over failure domains (the two Polaris accepts). */
 const SPREAD_TOPOLOGY_KEYS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'];
 
 /** `Kind/name` of an object. */
 function ref(obj: any): string {
-  return `${obj?.kind ?? 'Unknown'}/${obj?.metadata?.name ?? '(unnamed)'}`;
+  return `${obj.kind}/${obj.metadata?.name ?? '(unnamed)'}`;
 }
 
 /**
@@ -188,11 +194,15 @@ function parseImage(image: string): { tag?: string; digest?: string } {
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
-/** An integer-or-percent value of a PodDisruptionBudget, scaled to `replicas` and rounded up. */
+/**
+ * An integer-or-percent value of a PodDisruptionBudget, scaled to `replicas` and rounded up, as the disruption
+ * controller does for minAvailable and maxUnavailable alike. Undefined for a value the API server rejects:
+ * it takes a non-negative integer or a percentage up to "100%", and no number written as a string ("1").
+ */
 function scaled(value: any, replicas: number): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && /^\d+%$/.test(value)) return Math.ceil((parseInt(value, 10) * replicas) / 100);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return parseInt(value, 10);
+  if (Number.isInteger(value) && value >= 0) return value;
+  const percent = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
+  if (percent && Number(percent[1]) <= 100) return Math.ceil((Number(percent[1]) * replicas) / 100);
   return undefined;
 }
 
@@ -439,12 +449,19 @@ const podDisruptionBudget = control('pod-disruption-budget', 'A policy/v1 PodDis
       if (b.apiVersion !== 'policy/v1') {
         add(b, '/apiVersion', `${ref(b)} uses ${b.apiVersion}; use policy/v1 (policy/v1beta1 is gone since Kubernetes 1.25).`);
       }
-      const { maxUnavailable, minAvailable } = b.spec ?? {};
+      // null is unset, as in the API.
+      const maxUnavailable = b.spec?.maxUnavailable ?? undefined;
+      const minAvailable = b.spec?.minAvailable ?? undefined;
+      const invalid = [['maxUnavailable', maxUnavailable], ['minAvailable', minAvailable]].find(([, v]) => v !== undefined && scaled(v, n) === undefined);
       if (maxUnavailable === undefined && minAvailable === undefined) {
         add(b, '/spec', `${ref(b)} sets neither minAvailable nor maxUnavailable; set maxUnavailable: 1.`);
+      } else if (maxUnavailable !== undefined && minAvailable !== undefined) {
+        add(b, '/spec', `${ref(b)} sets both minAvailable and maxUnavailable, which the API server rejects; keep only maxUnavailable: 1.`);
+      } else if (invalid) {
+        add(b, `/spec/${invalid[0]}`, `${ref(b)} has ${invalid[0]} ${JSON.stringify(invalid[1])}, which the API server rejects; use a non-negative integer (1, not "1") or a percentage up to 100% (such as "50%").`);
       } else if (maxUnavailable !== undefined && scaled(maxUnavailable, n) === 0) {
         add(b, '/spec/maxUnavailable', `${ref(b)} has maxUnavailable ${JSON.stringify(maxUnavailable)}: no pod of ${ref(pod.obj)} can ever be evicted, so node drains hang; set maxUnavailable: 1.`);
-      } else if (minAvailable !== undefined && (scaled(minAvailable, n) ?? 0) >= n) {
+      } else if (minAvailable !== undefined && scaled(minAvailable, n)! >= n) {
         add(b, '/spec/minAvailable', `${ref(b)} has minAvailable ${JSON.stringify(minAvailable)} with ${n} replicas: no pod of ${ref(pod.obj)} can be evicted, so node drains hang; use maxUnavailable: 1 (or minAvailable below the replica count).`);
       }
     }
@@ -475,6 +492,16 @@ const spread = podControl('spread', 'Deployments/StatefulSets spread their pods 
   }
 }, REPLICATED_KINDS);
 
+/**
+ * The policy types a NetworkPolicy restricts. Without policyTypes the API server defaults them: Ingress, and
+ * Egress too when the policy has egress rules.
+ */
+function policyTypesOf(np: any): string[] {
+  const declared: string[] = np.spec?.policyTypes ?? [];
+  if (declared.length > 0) return declared;
+  return (np.spec?.egress ?? []).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
 const networkPolicy = control('network-policy', 'A NetworkPolicy with policyTypes Ingress and Egress selects every pod, and every NetworkPolicy selects a pod', [
   r(ControlSource.KUBE_SCORE, 'pod-networkpolicy'), r(ControlSource.KUBE_SCORE, 'networkpolicy-targets-pod'),
   r(ControlSource.POLARIS, 'missingNetworkPolicy'), r(ControlSource.NSA, 'Network policies'),
@@ -487,7 +514,7 @@ const networkPolicy = control('network-policy', 'A NetworkPolicy with policyType
       add(pod.obj, `${pod.metaBase}/labels`, `no NetworkPolicy in namespace '${ns}' selects the pods of ${ref(pod.obj)}; add one with podSelector.matchLabels ${JSON.stringify(pod.labels)}, policyTypes [Ingress, Egress] and only the traffic the pods need.`);
       continue;
     }
-    const types = new Set(matching.flatMap(np => np.spec?.policyTypes ?? []));
+    const types = new Set(matching.flatMap(policyTypesOf));
     for (const type of ['Ingress', 'Egress'].filter(t => !types.has(t))) {
       add(matching[0], '/spec/policyTypes', `no NetworkPolicy selecting the pods of ${ref(pod.obj)} lists policyType ${type}, so all ${type.toLowerCase()} traffic is allowed; add ${type} to policyTypes with the ${type.toLowerCase()} rules the pods need.`);
     }
@@ -583,7 +610,7 @@ const namespace = control('namespace', "No object is put in 'default' or a kube-
   for (const obj of objects) {
     if (!obj?.kind || CLUSTER_SCOPED_KINDS.includes(obj.kind)) continue;
     const ns = obj.metadata?.namespace;
-    if (ns !== undefined && SYSTEM_NAMESPACES.includes(ns)) {
+    if (typeof ns === 'string' && sharedNamespace(ns)) {
       add(obj, '/metadata/namespace', `the object is in namespace '${ns}', shared with everything else; use a namespace of its own, with its own NetworkPolicies, quotas and Pod Security level.`);
     }
   }
@@ -595,7 +622,7 @@ const namespaceSet: Control = {
     for (const obj of objects) {
       if (!obj?.kind || CLUSTER_SCOPED_KINDS.includes(obj.kind)) continue;
       const ns = obj.metadata?.namespace;
-      if (ns === undefined || ns === '') {
+      if (typeof ns !== 'string' || ns === '') {
         add(obj, '/metadata/namespace', 'metadata.namespace is unset, so the object lands in whatever namespace it is applied to (often default); set the namespace of the cdk8s Chart (or metadata.namespace) to a namespace used only by this application.');
       }
     }

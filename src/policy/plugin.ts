@@ -45,7 +45,8 @@ export class ScratchNginxValidation {
       for (const obj of context.parseManifest(manifest) as any[]) {
         if (!obj) continue;
         objects.push(obj);
-        manifestOf.set(`${obj.kind}/${obj.metadata?.name}`, manifest);
+        // The key is the violations' `Kind/name`.
+        manifestOf.set(`${obj.kind}/${obj.metadata?.name ?? '(unnamed)'}`, manifest);
       }
     }
     let results;

@@ -330,9 +330,10 @@ describe('paths and objects', () => {
     expect(check({ grpc: { port: 9000, service: 'ready' } }, { grpc: { port: 9000 } })).toBe(0);
   });
 
-  test('a PDB minAvailable given as a numeric string counts', () => {
-    expect(violations('pod-disruption-budget', p => { delete p.pdb.spec.maxUnavailable; p.pdb.spec.minAvailable = '2'; }).map(x => x.path))
-      .toEqual(['/spec/minAvailable']);
+  test('a PDB minAvailable given as a numeric string is reported: the API server takes only integers and percentages', () => {
+    const v = violations('pod-disruption-budget', p => { delete p.pdb.spec.maxUnavailable; p.pdb.spec.minAvailable = '1'; });
+    expect(v.map(x => x.path)).toEqual(['/spec/minAvailable']);
+    expect(v[0].message).toContain('which the API server rejects');
   });
 
   test('PSS violations keep the checker\'s path', () => {
