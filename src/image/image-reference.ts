@@ -8,7 +8,9 @@ export interface ParsedImageReference {
   readonly digest?: string;
 }
 
-const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+// A registry port is always followed by a path: `host:5000/name`; `host:5000` alone is not a repository.
+/** An image repository (`[host[:port]/]path`), as Docker's reference grammar has it. */
+export const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=\/))?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 

@@ -65,8 +65,13 @@ const VARIANTS: Array<[string, Partial<NginxImageProps>]> = [
 ];
 
 describe.each(VARIANTS)('Dockerfile: %s', (_name, props) => {
-  const img = image(props);
-  const text = img.dockerfile();
+  // Built for each test (not once for the describe), so that mutation testing sees which test covers what.
+  let img: NginxImage;
+  let text: string;
+  beforeEach(() => {
+    img = image(props);
+    text = img.dockerfile();
+  });
 
   test('dockerfile-utils reports no problem', () => {
     expect(validate(text)).toEqual([]);
@@ -412,4 +417,171 @@ describe('the Dockerfile is data: one renderer quotes every value', () => {
       fs.rmSync(work, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+describe('renderDockerfile: the layout of the file', () => {
+  const scratch = { kind: 'FROM', image: 'scratch' } as const;
+
+  test('a stage alone: no directive, no header, no leading blank line', () => {
+    expect(renderDockerfile({ stages: [{ from: scratch, instructions: [] }] })).toBe('FROM scratch\n');
+  });
+
+  test('the syntax directive, the header comments (a blank comment line included), then the stages one blank line apart', () => {
+    const text = renderDockerfile({
+      syntax: 'docker/dockerfile:1',
+      header: ['Generated.', '', 'Do not edit.'],
+      stages: [
+        { comments: ['Builder.'], from: { kind: 'FROM', image: 'alpine:3', stageName: 'builder' }, instructions: [{ kind: 'RUN', commands: [['true']] }] },
+        { comments: ['Final.', ''], from: scratch, instructions: [{ kind: 'COPY', from: 'builder', sources: ['/x'], destination: '/x' }] },
+      ],
+    });
+    expect(text).toBe([
+      '# syntax=docker/dockerfile:1',
+      '# Generated.',
+      '#',
+      '# Do not edit.',
+      '',
+      '# Builder.',
+      'FROM alpine:3 AS builder',
+      'RUN true',
+      '',
+      '# Final.',
+      '#',
+      'FROM scratch',
+      'COPY --from=builder ["/x", "/x"]',
+      '',
+    ].join('\n'));
+    expect(validate(text)).toEqual([]);
+    expect(DockerfileParser.parse(text).getDirectives().map(d => d.getName())).toEqual(['syntax']);
+  });
+
+  test('a header without a syntax directive starts the file', () => {
+    expect(renderDockerfile({ header: ['Hello.'], stages: [{ from: scratch, instructions: [] }] })).toBe('# Hello.\n\nFROM scratch\n');
+  });
+
+  test('refuses a FROM inside a stage', () => {
+    const nested = { kind: 'FROM', image: 'alpine:3' } as unknown as StageInstruction;
+    expect(() => renderDockerfile({ stages: [{ from: scratch, instructions: [nested] }] }))
+      .toThrow('Dockerfile: a FROM inside a stage; start a new stage instead.');
+  });
+
+  test.each([
+    ['docker/dockerfile:1', undefined],
+    ['docker/dockerfile:$V', /^Dockerfile syntax directive: the frontend "docker\/dockerfile:\$V" contains '\$'/],
+    ['docker/dockerfile:1 x', /^Dockerfile syntax directive: the frontend "docker\/dockerfile:1 x" contains whitespace/],
+    ['', /^Dockerfile syntax directive: the frontend "" is empty/],
+  ])('the syntax directive %j', (syntax, message) => {
+    const render = () => renderDockerfile({ syntax, stages: [{ from: scratch, instructions: [] }] });
+    if (message) expect(render).toThrow(message);
+    else expect(render()).toBe(`# syntax=${syntax}\n\nFROM scratch\n`);
+  });
+
+  test('header lines are checked like any comment', () => {
+    expect(() => renderDockerfile({ header: ['escape=`'], stages: [{ from: scratch, instructions: [] }] })).toThrow(/^Dockerfile comment: the text "escape=`" looks like a parser directive \(key=value\)/);
+  });
+});
+
+describe('renderInstruction: the text of each instruction', () => {
+  test.each<[string, DockerfileInstruction, string]>([
+    ['FROM without a stage name', { kind: 'FROM', image: 'nginx:1.27' }, 'FROM nginx:1.27'],
+    ['FROM with a stage name', { kind: 'FROM', image: 'nginx:1.27', stageName: 'Build-2.x_y' }, 'FROM nginx:1.27 AS Build-2.x_y'],
+    ['COPY with --from and --chown, in that order', { kind: 'COPY', from: 'builder', chown: 'www-data:www.data', sources: ['a'], destination: '/b' }, 'COPY --from=builder --chown=www-data:www.data ["a", "/b"]'],
+    ['COPY --from an image reference', { kind: 'COPY', from: 'registry.example.com:5000/a/b_c:1.0@sha256:ab', sources: ['/x'], destination: '/x' }, 'COPY --from=registry.example.com:5000/a/b_c:1.0@sha256:ab ["/x", "/x"]'],
+    ['COPY --chown of a name', { kind: 'COPY', chown: '_nginx', sources: ['a'], destination: '/b' }, 'COPY --chown=_nginx ["a", "/b"]'],
+    ['COPY of one source to a file', { kind: 'COPY', sources: ['a'], destination: '/b' }, 'COPY ["a", "/b"]'],
+    ['RUN of one command', { kind: 'RUN', commands: [['echo', 'a b']] }, "RUN echo 'a b'"],
+    ['RUN of three commands', { kind: 'RUN', commands: [['a'], ['b', '1'], ['c']] }, 'RUN a && \\\n    b 1 && \\\n    c'],
+    ['LABEL of one key', { kind: 'LABEL', labels: { 'org.example/a_b-C9': 'x' } }, 'LABEL org.example/a_b-C9="x"'],
+    ['LABEL with an empty value and escapes', { kind: 'LABEL', labels: { k: '', l: '"$\\' } }, 'LABEL k="" \\\n      l="\\"\\$\\\\"'],
+    ['VOLUME of two paths', { kind: 'VOLUME', paths: ['/a', '/b c'] }, 'VOLUME ["/a", "/b c"]'],
+    ['USER without a gid', { kind: 'USER', uid: 65532 }, 'USER 65532'],
+    ['USER root (the renderer writes it; the image validation refuses it)', { kind: 'USER', uid: 0, gid: 0 }, 'USER 0:0'],
+    ['EXPOSE of the lowest and highest ports', { kind: 'EXPOSE', ports: [1, 65535] }, 'EXPOSE 1/tcp 65535/tcp'],
+    ['STOPSIGNAL by name', { kind: 'STOPSIGNAL', signal: 'SIGQUIT' }, 'STOPSIGNAL SIGQUIT'],
+    ['STOPSIGNAL with + and -', { kind: 'STOPSIGNAL', signal: 'SIGRTMIN+3' }, 'STOPSIGNAL SIGRTMIN+3'],
+    ['STOPSIGNAL SIGRTMAX-1', { kind: 'STOPSIGNAL', signal: 'SIGRTMAX-1' }, 'STOPSIGNAL SIGRTMAX-1'],
+    ['STOPSIGNAL by number', { kind: 'STOPSIGNAL', signal: '15' }, 'STOPSIGNAL 15'],
+    ['STOPSIGNAL 9', { kind: 'STOPSIGNAL', signal: '9' }, 'STOPSIGNAL 9'],
+    ['CMD with an empty argument', { kind: 'CMD', argv: ['/bin/x', ''] }, 'CMD ["/bin/x", ""]'],
+    ['a comment', { kind: 'comment', text: 'Hello, world.' }, '# Hello, world.'],
+    ['an empty comment', { kind: 'comment', text: '' }, '#'],
+    ['a comment with = that no builder reads as a directive', { kind: 'comment', text: 'a b=c' }, '# a b=c'],
+    ['a comment with = after a colon', { kind: 'comment', text: 'note: x=1' }, '# note: x=1'],
+    ['a comment that starts with a digit', { kind: 'comment', text: '1=2' }, '# 1=2'],
+  ])('%s', (_what, instruction, text) => {
+    expect(renderInstruction(instruction)).toBe(text);
+  });
+
+  const refused: Array<[string, DockerfileInstruction, string | RegExp]> = [
+    ['an empty FROM image', { kind: 'FROM', image: '' }, 'Dockerfile FROM: the image "" is empty; the renderer refuses to write a value the builder could read differently.'],
+    ['a backslash in FROM', { kind: 'FROM', image: 'a\\b' }, 'Dockerfile FROM: the image "a\\\\b" contains a backslash, the builder\'s escape character;'],
+    ['a stage name starting with a digit', { kind: 'FROM', image: 'a:1', stageName: '1st' }, 'Dockerfile FROM: the stage name "1st" is not a name of letters, digits, \'_\', \'.\' and \'-\' that starts with a letter;'],
+    ['a stage name with a colon', { kind: 'FROM', image: 'a:1', stageName: 'a:b' }, 'the stage name "a:b" is not'],
+    ['an empty stage name', { kind: 'FROM', image: 'a:1', stageName: '' }, 'the stage name "" is not'],
+    ['COPY --from starting with -', { kind: 'COPY', from: '-x', sources: ['a'], destination: '/b' }, 'Dockerfile COPY: the --from stage "-x" is not a stage name or an image reference;'],
+    ['COPY --from with a comma', { kind: 'COPY', from: 'a,b', sources: ['a'], destination: '/b' }, 'the --from stage "a,b" is not'],
+    ['COPY --from with =', { kind: 'COPY', from: 'a=b', sources: ['a'], destination: '/b' }, 'the --from stage "a=b" is not'],
+    ['COPY --from with a space', { kind: 'COPY', from: 'a b', sources: ['a'], destination: '/b' }, 'the --from stage "a b" contains whitespace'],
+    ['an empty COPY --from', { kind: 'COPY', from: '', sources: ['a'], destination: '/b' }, 'the --from stage "" is empty'],
+    ['COPY --chown with two colons', { kind: 'COPY', chown: 'a:b:c', sources: ['a'], destination: '/b' }, 'Dockerfile COPY: the --chown owner "a:b:c" is not \'user[:group]\' of letters, digits, \'_\', \'.\' and \'-\';'],
+    ['COPY --chown with no user', { kind: 'COPY', chown: ':1', sources: ['a'], destination: '/b' }, 'the --chown owner ":1" is not'],
+    ['COPY --chown with an empty group', { kind: 'COPY', chown: '1:', sources: ['a'], destination: '/b' }, 'the --chown owner "1:" is not'],
+    ['COPY --chown starting with -', { kind: 'COPY', chown: '-1', sources: ['a'], destination: '/b' }, 'the --chown owner "-1" is not'],
+    ['COPY --chown group starting with .', { kind: 'COPY', chown: 'a:.b', sources: ['a'], destination: '/b' }, 'the --chown owner "a:.b" is not'],
+    ['an empty COPY --chown', { kind: 'COPY', chown: '', sources: ['a'], destination: '/b' }, 'the --chown owner "" is not'],
+    ['a ? in a COPY source', { kind: 'COPY', sources: ['a?'], destination: '/b' }, 'Dockerfile COPY: the source "a?" contains \'*\', \'?\' or \'[\', which COPY reads as a pattern;'],
+    ['a [ in a COPY source', { kind: 'COPY', sources: ['a[1]'], destination: '/b' }, 'the source "a[1]" contains \'*\''],
+    ['an empty COPY source', { kind: 'COPY', sources: [''], destination: '/b' }, 'the source "" is empty'],
+    ['no COPY source', { kind: 'COPY', sources: [], destination: '/b' }, 'Dockerfile COPY: needs at least one source.'],
+    ['COPY sources that are not a list', { kind: 'COPY', sources: 'a' as unknown as string[], destination: '/b' }, 'Dockerfile COPY: needs at least one source.'],
+    ['an empty COPY destination', { kind: 'COPY', sources: ['a'], destination: '' }, 'the destination "" is empty'],
+    ['no label', { kind: 'LABEL', labels: {} }, 'Dockerfile LABEL: needs at least one label.'],
+    ['an empty label key', { kind: 'LABEL', labels: { '': 'x' } }, 'Dockerfile LABEL: the key "" is not a label key of letters, digits, \'.\', \'_\', \'-\' and \'/\';'],
+    ['a label value that is not a string', { kind: 'LABEL', labels: { k: 1 as unknown as string } }, 'Dockerfile LABEL: the value of k "1" is not a string;'],
+    ['no VOLUME path', { kind: 'VOLUME', paths: [] }, 'Dockerfile VOLUME: needs at least one path.'],
+    ['VOLUME paths that are not a list', { kind: 'VOLUME', paths: '/data' as unknown as string[] }, 'Dockerfile VOLUME: needs at least one path.'],
+    ['an empty VOLUME path', { kind: 'VOLUME', paths: [''] }, 'Dockerfile VOLUME: the path "" is empty'],
+    ['a uid too large to be exact', { kind: 'USER', uid: 2 ** 53 }, 'Dockerfile USER: the uid "9007199254740992" is not a whole number from 0 up;'],
+    ['a negative uid', { kind: 'USER', uid: -1 }, 'Dockerfile USER: the uid "-1" is not a whole number from 0 up;'],
+    ['a gid that is not a number', { kind: 'USER', uid: 1, gid: NaN }, 'Dockerfile USER: the gid "NaN" is not'],
+    ['no EXPOSE port', { kind: 'EXPOSE', ports: [] }, 'Dockerfile EXPOSE: needs at least one port.'],
+    ['port 65536', { kind: 'EXPOSE', ports: [80, 65536] }, 'Dockerfile EXPOSE: the port "65536" is not a port from 1 to 65535;'],
+    ['a port that is not whole', { kind: 'EXPOSE', ports: [80.5] }, 'Dockerfile EXPOSE: the port "80.5" is not a port from 1 to 65535;'],
+    ['a negative port', { kind: 'EXPOSE', ports: [-80] }, 'the port "-80" is not'],
+    ['a lower-case signal', { kind: 'STOPSIGNAL', signal: 'sigquit' }, 'Dockerfile STOPSIGNAL: the signal "sigquit" is not a signal name such as \'SIGQUIT\' or a number;'],
+    ['a signal without SIG', { kind: 'STOPSIGNAL', signal: 'QUIT' }, 'the signal "QUIT" is not'],
+    ['SIG alone', { kind: 'STOPSIGNAL', signal: 'SIG' }, 'the signal "SIG" is not'],
+    ['signal 0', { kind: 'STOPSIGNAL', signal: '0' }, 'the signal "0" is not'],
+    ['a signal number with a leading 0', { kind: 'STOPSIGNAL', signal: '09' }, 'the signal "09" is not'],
+    ['a negative signal', { kind: 'STOPSIGNAL', signal: '-9' }, 'the signal "-9" is not'],
+    ['a signal number with a suffix', { kind: 'STOPSIGNAL', signal: '9x' }, 'the signal "9x" is not'],
+    ['a signal name with a prefix', { kind: 'STOPSIGNAL', signal: 'xSIGQUIT' }, 'the signal "xSIGQUIT" is not'],
+    ['an empty signal', { kind: 'STOPSIGNAL', signal: '' }, 'the signal "" is not'],
+    ['no CMD argument', { kind: 'CMD', argv: [] }, 'Dockerfile CMD: needs at least one argument.'],
+    ['a CMD argument that is not a string', { kind: 'CMD', argv: ['/bin/x', 42 as unknown as string] }, 'Dockerfile CMD: the argument "42" is not a string;'],
+    ['a syntax directive as a comment', { kind: 'comment', text: 'syntax=docker/dockerfile:1' }, 'Dockerfile comment: the text "syntax=docker/dockerfile:1" looks like a parser directive (key=value);'],
+    ['a directive with spaces around =', { kind: 'comment', text: ' check = skip=all' }, 'the text " check = skip=all" looks like a parser directive'],
+    ['a directive key with - and _', { kind: 'comment', text: 'a_b-C9=1' }, 'the text "a_b-C9=1" looks like a parser directive'],
+    ['a no-break space before =', { kind: 'comment', text: 'escape\u00a0=x' }, 'looks like a parser directive'],
+    ['an unknown instruction', { kind: 'ENV', name: 'A' } as unknown as DockerfileInstruction, 'Dockerfile: unknown instruction {"kind":"ENV","name":"A"}.'],
+  ];
+  test.each(refused)('refuses %s', (_what, instruction, message) => {
+    expect(() => renderInstruction(instruction)).toThrow(message);
+  });
+
+  test.each(['case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in', 'select', 'then', 'until', 'while'])(
+    'a first word %j, a reserved word of sh or bash, is quoted so that it stays a command name', (word) => {
+      expect(renderShellCommand([word, word])).toBe(`'${word}' ${word}`);
+      expect(renderInstruction({ kind: 'RUN', commands: [['true'], [word]] })).toBe(`RUN true && \\\n    '${word}'`);
+    });
+
+  test('a first word that only looks like a reserved word is left bare', () => {
+    expect(renderShellCommand(['iff', 'x'])).toBe('iff x');
+    expect(renderShellCommand(['Done'])).toBe('Done');
+  });
+
+  test('a first word that needs quotes anyway is quoted once', () => {
+    expect(renderShellCommand(['a b=c', 'x'])).toBe("'a b=c' x");
+    expect(renderShellCommand(["it's"])).toBe("'it'\\''s'");
+  });
 });

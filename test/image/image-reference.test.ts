@@ -16,6 +16,16 @@ describe('parseImageReference', () => {
     [`localhost:5000/team/x@${DIGEST}`, 'localhost:5000/team/x', undefined, DIGEST],
     [`registry.example.com:443/a/b:v2@${DIGEST}`, 'registry.example.com:443/a/b', 'v2', DIGEST],
     ['nginx@sha256:abc', 'nginx', undefined, 'sha256:abc'],
+    // A digest alone, with no repository before it: the whole text after '@' is the digest.
+    [`@${DIGEST}`, '', undefined, DIGEST],
+    ['@', '', undefined, ''],
+    // A colon before the last slash is a registry port, never a tag.
+    ['a:1/b', 'a:1/b', undefined, undefined],
+    ['a/b:c/d', 'a/b:c/d', undefined, undefined],
+    // One name with no slash: untagged unless it has a colon.
+    ['n', 'n', undefined, undefined],
+    ['nginx:', 'nginx', '', undefined],
+    [':1', '', '1', undefined],
   ])('%s', (ref, repository, tag, digest) => {
     expect(parseImageReference(ref)).toEqual({ repository, tag, digest });
   });
@@ -62,6 +72,11 @@ describe('checkPinnedImageReference', () => {
     `nginx@sha256:${'a'.repeat(65)}`,
     `nginx@sha512:${'a'.repeat(64)}`,
     `nginx@${'a'.repeat(64)}`,
+    `nginx@x${DIGEST}`,
+    `nginx@sha256:sha256:${'a'.repeat(64)}`,
+    `nginx@${DIGEST}0`,
+    `nginx@${DIGEST}\n`,
+    `nginx@${DIGEST} `,
     'nginx:1.27@',
     `nginx:latest@sha256:${'g'.repeat(64)}`,
   ])('rejects %s: invalid digest', (ref) => {
@@ -86,6 +101,10 @@ describe('checkPinnedImageReference', () => {
     `@${DIGEST}`,
     'localhost:port/x:1',
     'a/b:c/d',
+    // A registry port without a path after it: Docker reads no repository there.
+    'nginx:1:2',
+    'localhost:5000:1',
+    `localhost:5000:1@${DIGEST}`,
   ])('rejects %j: invalid repository', (ref) => {
     const problems = checkPinnedImageReference(ref, 'image');
     expect(problems).toEqual([
