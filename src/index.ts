@@ -5,6 +5,7 @@ export * from './nginx/features';
 export * from './nginx/server';
 export * from './nginx/config';
 export * from './image/nginx-image';
+export * from './image/site-plan';
 export * from './image/scratch-image';
 export * from './workload/nginx-workload';
 export * from './workload/pss';

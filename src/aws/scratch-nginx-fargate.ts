@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ScratchImageAsset } from './scratch-image-asset';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
+import { GRACE_MARGIN_SECONDS, ListenerScheme } from '../image/site-plan';
 import { kindOf } from '../input/describe';
 import { PropReader } from '../input/reader';
 import { isUnder } from '../nginx/paths';
@@ -142,7 +143,7 @@ export interface ScratchNginxFargateProps {
  * - **memory-backed tmpfs**: the runtime volume is a bind mount on the task's disk-backed ephemeral storage,
  *   not an `emptyDir` with `medium: Memory`, and it has no size limit of its own. Fargate creates it owned by
  *   root with mode 0755 unless the image declares a `VOLUME` at that path whose directory belongs to the
- *   runtime user; `NginxImage` declares one (owned by uid:gid), and synth warns for an image that does not.
+ *   runtime user; `NginxImage` always declares one (owned by uid:gid).
  * - **Pod Security Admission**: nothing in ECS refuses a task definition that loosens these settings; only
  *   this construct's checks (and your own, such as AWS Config rules) do.
  * - **a container health check**: the image has no shell and no HTTP client for an ECS `healthCheck` command,
@@ -219,9 +220,11 @@ export class ScratchNginxFargate extends Construct {
     if (runtimePlatform.operatingSystemFamily && !runtimePlatform.operatingSystemFamily.isLinux()) {
       problems.push('runtimePlatform.operatingSystemFamily must be LINUX: the scratch image holds a Linux nginx.');
     }
-    const stopTimeout = config.workerShutdownTimeoutSeconds + 10;
+    // Every fact below (ports, probe, uid/gid, runtime folder, egress, stop timeout) comes from the plan.
+    const plan = image.plan;
+    const stopTimeout = plan.gracePeriodSeconds;
     if (stopTimeout > MAX_STOP_TIMEOUT_SECONDS) {
-      problems.push(`the stop timeout would be ${stopTimeout} s (workerShutdownTimeoutSeconds ${config.workerShutdownTimeoutSeconds} + 10), above Fargate's maximum of ${MAX_STOP_TIMEOUT_SECONDS} s; set workerShutdownTimeoutSeconds to ${MAX_STOP_TIMEOUT_SECONDS - 10} or less.`);
+      problems.push(`the stop timeout would be ${stopTimeout} s (workerShutdownTimeoutSeconds ${plan.shutdownTimeoutSeconds} + ${GRACE_MARGIN_SECONDS}), above Fargate's maximum of ${MAX_STOP_TIMEOUT_SECONDS} s; set workerShutdownTimeoutSeconds to ${MAX_STOP_TIMEOUT_SECONDS - GRACE_MARGIN_SECONDS} or less.`);
     }
     for (const server of config.servers.filter(s => s.tls)) {
       problems.push(`server '${server.name}' serves TLS itself, with a certificate from the Kubernetes Secret '${server.tls!.secretName}', which a Fargate task cannot mount, so nginx would not start. `
@@ -231,11 +234,11 @@ export class ScratchNginxFargate extends Construct {
       throw new Error(`[${this.node.path}] cannot deploy this nginx to Fargate:\n  ${problems.join('\n  ')}`);
     }
 
-    const primary = config.servers[0];
-    const primaryPort = primary.port;
-    const ports = [primaryPort, ...config.listenPorts().filter(p => p !== primaryPort)];
-    const targetProtocol = primary.tls ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP;
-    const derivedFrom = config._stateKey();
+    // A valid configuration has a server, so the plan has a probe: the first server's port and health path.
+    const probe = plan.probe!;
+    const primaryPort = probe.port;
+    const ports = [primaryPort, ...plan.containerPorts.filter(p => p !== primaryPort)];
+    const tlsTarget = probe.scheme === ListenerScheme.HTTPS;
 
     this.asset = props.asset ?? new ScratchImageAsset(this, 'Image', {
       image,
@@ -269,7 +272,7 @@ export class ScratchNginxFargate extends Construct {
       containerName: CONTAINER_NAME,
       image: ecs.ContainerImage.fromDockerImageAsset(this.asset.asset),
       // No command or entryPoint: the image's own exec-form CMD starts nginx.
-      user: `${image.uid}:${image.gid}`,
+      user: `${plan.uid}:${plan.gid}`,
       readonlyRootFilesystem: true,
       linuxParameters,
       essential: true,
@@ -279,7 +282,7 @@ export class ScratchNginxFargate extends Construct {
       stopTimeout: Duration.seconds(stopTimeout),
       // No healthCheck: the image has no shell or HTTP client to run one; the load balancer checks instead.
     });
-    this.container.addMountPoints({ sourceVolume: RUNTIME_VOLUME, containerPath: config.runtimeDir, readOnly: false });
+    this.container.addMountPoints({ sourceVolume: RUNTIME_VOLUME, containerPath: plan.runtimeDir, readOnly: false });
 
     // Out: HTTPS for the image pull and the awslogs driver (both use the task's network interface on
     // Fargate), and the upstreams' ports. The Amazon-provided DNS is not filtered by security groups.
@@ -289,7 +292,7 @@ export class ScratchNginxFargate extends Construct {
       description: `nginx tasks of ${this.node.path}: in from the load balancer only`,
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: ECR image pull, CloudWatch Logs');
-    for (const port of upstreamPorts(image).filter(p => p !== 443)) {
+    for (const port of plan.egressPorts.filter(p => p !== 443)) {
       this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), `nginx upstream port ${port}`);
     }
 
@@ -314,13 +317,13 @@ export class ScratchNginxFargate extends Construct {
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc,
       port: primaryPort,
-      protocol: targetProtocol,
+      protocol: tlsTarget ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       // The load balancer stops sending new requests, then ECS sends SIGQUIT: nginx's own drain is enough.
-      deregistrationDelay: Duration.seconds(config.workerShutdownTimeoutSeconds),
+      deregistrationDelay: Duration.seconds(plan.shutdownTimeoutSeconds),
       healthCheck: {
-        path: config.healthPath,
-        protocol: primary.tls ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP,
+        path: probe.path,
+        protocol: tlsTarget ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP,
         healthyHttpCodes: '200',
         interval: Duration.seconds(10),
         timeout: Duration.seconds(5),
@@ -353,11 +356,6 @@ export class ScratchNginxFargate extends Construct {
       });
     }
 
-    if (!declaresVolume(image, config.runtimeDir)) {
-      Annotations.of(this).addWarningV2('cdk8s-scratch-nginx:fargateRuntimeVolumeOwner',
-        `Fargate creates the bind mount at ${config.runtimeDir} owned by root with mode 0755 unless the image declares VOLUME ${config.runtimeDir} `
-        + `over a directory owned by ${image.uid}:${image.gid}; this image does not, so nginx (uid ${image.uid}) cannot create its pid and temp files there and exits at start. Declare the VOLUME in the image, owned by the runtime user.`);
-    }
     for (const host of upstreamHosts(image).filter(h => /\.cluster\.local\.?$/.test(h))) {
       Annotations.of(this).addWarningV2('cdk8s-scratch-nginx:fargateClusterLocalUpstream',
         `upstream host ${host} is a Kubernetes Service name, which does not resolve in a VPC; use a name the VPC resolves (Cloud Map, a load balancer, a private hosted zone).`);
@@ -365,18 +363,16 @@ export class ScratchNginxFargate extends Construct {
 
     this.node.addValidation({
       validate: () => {
-        if (config._stateKey() !== derivedFrom) {
-          return ['the nginx config changed after ScratchNginxFargate was created, so its ports, volume and health check describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating it.'];
-        }
+        // The container can still be changed after construction (addMountPoints, portMappings).
         const out: string[] = [];
         const writable = this.container.mountPoints.filter(m => !m.readOnly).map(m => m.containerPath);
-        for (const w of config.writablePaths()) {
+        for (const w of plan.writablePaths) {
           if (!writable.some(m => isUnder(w.path, m))) {
-            out.push(`nginx writes to ${w.path} (${w.directive}) but no read-write volume is mounted there; the container's root filesystem is read-only. Move it under ${config.runtimeDir}.`);
+            out.push(`nginx writes to ${w.path} (${w.directive}) but no read-write volume is mounted there; the container's root filesystem is read-only. Move it under ${plan.runtimeDir}.`);
           }
         }
         const mapped = new Set(this.container.portMappings.map(p => p.containerPort));
-        for (const port of config.listenPorts()) {
+        for (const port of plan.containerPorts) {
           if (!mapped.has(port)) out.push(`nginx listens on ${port} but the container has no port mapping for it.`);
         }
         return out;
@@ -385,25 +381,7 @@ export class ScratchNginxFargate extends Construct {
   }
 }
 
-/** Whether the image's Dockerfile declares a VOLUME at `dir`. */
-function declaresVolume(image: NginxImage, dir: string): boolean {
-  const normal = dir.replace(/\/+$/, '');
-  return image.dockerfile().split('\n').some(line => /^VOLUME\s/i.test(line)
-    && (line.match(/[^\s"[\],]+/g) ?? []).slice(1).some(p => p.replace(/\/+$/, '') === normal));
-}
-
-/** The `host:port` backends of the config's upstreams. */
-function upstreamServers(image: NginxImage): string[] {
-  return image.config.upstreams.flatMap(u => u.servers);
-}
-
-/** Ports of the config's upstream servers, for egress. */
-function upstreamPorts(image: NginxImage): number[] {
-  const ports = new Set(upstreamServers(image).map(s => Number(s.split(':').pop())).filter(p => Number.isInteger(p)));
-  return [...ports].sort((a, b) => a - b);
-}
-
 /** Host names of the config's upstream servers. */
 function upstreamHosts(image: NginxImage): string[] {
-  return [...new Set(upstreamServers(image).map(s => s.slice(0, s.lastIndexOf(':'))))];
+  return [...new Set(image.config.upstreams.flatMap(u => u.servers).map(s => s.slice(0, s.lastIndexOf(':'))))];
 }

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CONTEXT_MARKER_LINE } from './build-context';
 import { StageInstruction, renderDockerfile } from './dockerfile';
-import { checkPinnedImageReference, parseImageReference } from './image-reference';
+import { REPOSITORY, checkPinnedImageReference, parseImageReference } from './image-reference';
+import { SitePlan, deriveSitePlan } from './site-plan';
 import { describeValue } from '../input/describe';
 import { MAX_PATH_LENGTH, PropReader, isPathUnder, systemFolderOf } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
@@ -148,7 +149,6 @@ export function htmlDirProblems(htmlDir: string, outputs: readonly string[]): st
   if (output) return [`htmlDir ${shown} holds the output folder ${output}, so the build context would copy itself; point htmlDir at a folder of its own, such as 'html'.`];
   return [];
 }
-const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /**
  * A FROM-scratch nginx image: a builder stage that collects nginx, its libraries and a one-user passwd
@@ -197,6 +197,9 @@ export class NginxImage {
     const p = given as unknown as { [key: string]: unknown };
     if (p.config instanceof NginxConfig) {
       this.config = p.config;
+      // The image takes the configuration as a value: its Dockerfile, plan and build context describe it as
+      // it is now, and nothing can change it afterwards.
+      this.config._seal();
     } else {
       reader.fail('config', p.config, 'is not an NginxConfig', 'pass one, such as new NginxConfig().');
       this.config = new NginxConfig();
@@ -265,14 +268,15 @@ export class NginxImage {
   /** The Dockerfile. */
   public dockerfile(): string {
     // Every prop below is a value in an instruction; renderDockerfile alone quotes it or refuses it.
-    const runtimeDir = this.config.runtimeDir;
+    const plan = this.plan;
+    const runtimeDir = plan.runtimeDir;
     const inRootfs = (p: string): string => `/rootfs${p}`;
     const setup: string[][] = [
       ...(this.files ? [] : [['sh', '/build/collect-rootfs.sh', '/rootfs', ...this.closureRoots]]),
       ['mkdir', '-p', inRootfs(`${NGINX_CONF_DIR}/conf.d`), inRootfs(NGINX_HTML_DIR), inRootfs(runtimeDir)],
       // The runtime folder belongs to the runtime user, so a runtime that creates the volume from the image
       // (Docker, ECS/Fargate bind mounts) makes it writable for nginx; Kubernetes mounts an emptyDir over it.
-      ['chown', `${this.uid}:${this.gid}`, inRootfs(runtimeDir)],
+      ['chown', `${plan.uid}:${plan.gid}`, inRootfs(runtimeDir)],
       ['chmod', '0700', inRootfs(runtimeDir)],
       ['cp', `${NGINX_CONF_DIR}/mime.types`, inRootfs(`${NGINX_CONF_DIR}/mime.types`)],
     ];
@@ -282,7 +286,7 @@ export class NginxImage {
       // passwd and group are files of the build context, generated here: no shell ever writes them.
       { kind: 'COPY', sources: this.accountFilePaths(), destination: inRootfs('/etc/') },
     ];
-    const ports = this.config.listenPorts();
+    const ports = plan.containerPorts;
     const final: StageInstruction[] = [
       { kind: 'COPY', from: 'builder', sources: ['/rootfs/'], destination: '/' },
       ...(this.files ?? []).map((f): StageInstruction => ({ kind: 'COPY', from: 'builder', sources: [f], destination: f })),
@@ -291,7 +295,7 @@ export class NginxImage {
       { kind: 'COPY', sources: ['html/'], destination: `${NGINX_HTML_DIR}/` },
       { kind: 'LABEL', labels: this.labels },
       { kind: 'VOLUME', paths: [runtimeDir] },
-      { kind: 'USER', uid: this.uid, gid: this.gid },
+      { kind: 'USER', uid: plan.uid, gid: plan.gid },
       ...(ports.length > 0 ? [{ kind: 'EXPOSE', ports } as const] : []),
       { kind: 'STOPSIGNAL', signal: 'SIGQUIT' },
       { kind: 'CMD', argv: this.command() },
@@ -345,10 +349,18 @@ export class NginxImage {
     return [...this.memo('buildContext', () => this.computeBuildContext())];
   }
 
+  /** A derived output, computed once (the image and its sealed config never change). */
   private memo<T>(name: string, compute: () => T): T {
-    const key = `${name}|${this.config._stateKey()}`;
-    if (!this.memos.has(key)) this.memos.set(key, compute());
-    return this.memos.get(key) as T;
+    if (!this.memos.has(name)) this.memos.set(name, compute());
+    return this.memos.get(name) as T;
+  }
+
+  /**
+   * The derived plan: ports, probe, uid/gid, writable paths, TLS mounts, egress, grace period and image
+   * reference, computed once. Every output (Dockerfile, workload, Fargate, NetworkPolicy, report) reads it.
+   */
+  public get plan(): SitePlan {
+    return this.memo('plan', () => deriveSitePlan(this));
   }
 
   private computeBuildContext(): BuildContextFile[] {

@@ -35,7 +35,7 @@ export class ScratchImage extends Construct {
   /** Absolute path of the build-context folder. */
   public readonly contextPath: string;
   private warned = false;
-  private writtenState?: string;
+  private written = false;
 
   constructor(scope: Construct, id: string, props: ScratchImageProps) {
     super(scope, id);
@@ -64,10 +64,9 @@ export class ScratchImage extends Construct {
         if (html.length > 0) return html;
         // Never write a context from an invalid model; the first construct using the image reports why.
         const problems = this.image.validate();
-        // cdk8s validates the whole app once per chart: write each state of the model once.
-        const state = this.image.config._stateKey();
-        if (problems.length === 0 && state !== this.writtenState) {
-          this.writtenState = state;
+        // cdk8s validates the whole app once per chart; the image's config is sealed, so write it once.
+        if (problems.length === 0 && !this.written) {
+          this.written = true;
           writeBuildContext(this.contextPath, this.image.buildContext());
           if (checksImage && !this.warned) {
             this.warned = true;

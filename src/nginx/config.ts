@@ -1,6 +1,6 @@
 import { checkSecurity } from './checks';
 import { Directive, walkDirectives } from './directive';
-import { NginxConfigError } from './errors';
+import { NginxConfigError, sealedMessage } from './errors';
 import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT, NginxUpstreamOptions, RateLimitOptions } from './features';
 import { ConfigFinding, Severity } from './findings';
 import { importNginxConfig, readConfigDirectory } from './import';
@@ -250,6 +250,7 @@ export class NginxConfig {
 
   private readonly props: NginxConfigProps;
   private readonly memos = new Map<string, unknown>();
+  private sealed = false;
   /** Problems of the props, found as they were read. */
   private readonly propProblems: string[];
   /** Problems of the arguments of add* calls (nothing of a refused call is added). */
@@ -311,6 +312,7 @@ export class NginxConfig {
 
   /** Adds a server rendered to `conf.d/<name>.conf`. */
   public addServer(options: NginxServerOptions): NginxServer {
+    this.assertOpen('addServer');
     const server = new NginxServer(options);
     this.serverList.push(server);
     return server;
@@ -350,20 +352,32 @@ export class NginxConfig {
   }
 
   /**
-   * A key that changes whenever the configuration changes. It only grows (add* methods append immutable
-   * directives and servers), so the lengths identify the state; derived results are cached under it,
-   * because cdk8s validates the whole app once per chart.
+   * Seals the configuration (and its servers): from now on it is a value, and an add* call throws.
+   * Everything derived from it (files, trees, ports, findings) is computed once and kept. Called the
+   * first time something reads a derived output, and by `NginxImage` when it takes the configuration.
    * @internal
    */
-  public _stateKey(): string {
-    return [this.serverList.length, this.mainExtra.length, this.eventsExtra.length, this.httpExtra.length, this.upstreamList.length,
-      this.callProblems.length, ...this.serverList.map(s => s._stateKey())].join(',');
+  public _seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    for (const s of this.serverList) s._seal();
   }
 
+  /** Whether the configuration is sealed (see `derive` for a changed copy). */
+  public get isSealed(): boolean {
+    return this.sealed;
+  }
+
+  /** Throws when an add* call comes after the configuration was sealed. */
+  private assertOpen(method: string): void {
+    if (this.sealed) throw new Error(sealedMessage('NginxConfig', method));
+  }
+
+  /** A derived output, computed once: reading one seals the configuration, so it can never go stale. */
   private memo<T>(name: string, compute: () => T): T {
-    const key = `${name}|${this._stateKey()}`;
-    if (!this.memos.has(key)) this.memos.set(key, compute());
-    return this.memos.get(key) as T;
+    this._seal();
+    if (!this.memos.has(name)) this.memos.set(name, compute());
+    return this.memos.get(name) as T;
   }
 
   /** The upstreams, in the order they were added. */
@@ -373,6 +387,7 @@ export class NginxConfig {
 
   /** Adds an upstream (a named group of backends) for `NginxServer.addProxy`. */
   public addUpstream(options: NginxUpstreamOptions): NginxConfig {
+    this.assertOpen('addUpstream');
     const reader = new PropReader('addUpstream');
     const o = reader.struct('options', options ?? null, "{ name: 'api', servers: ['api:8080'] }");
     if (o === undefined) {
@@ -392,6 +407,7 @@ export class NginxConfig {
 
   /** Adds an escape-hatch directive to one list, or records why it is not a Directive. */
   private addExtra(list: Directive[], method: string, directive: unknown): NginxConfig {
+    this.assertOpen(method);
     if (directive instanceof Directive) {
       list.push(directive);
     } else {
@@ -577,9 +593,10 @@ export class NginxConfig {
   }
 
   private computeListenPorts(): number[] {
-    const ports = new Set<number>();
-    walkDirectives(this.effectiveTree(), d => {
-      if (d.name === 'listen' && d.args[0] !== undefined) {
+    // The typed servers' ports are numbers already; only directives added by hand are read for a port.
+    const ports = new Set<number>(this.serverList.map(s => s.port));
+    walkDirectives([...this.mainExtra, ...this.httpExtra, ...this.serverList.flatMap(s => s._addedDirectives())], d => {
+      if (d.name === 'listen' && typeof d.args[0] === 'string') {
         const port = parseListenPort(d.args[0]);
         if (port !== undefined) ports.add(port);
       }

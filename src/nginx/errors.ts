@@ -14,3 +14,14 @@ export class NginxConfigError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * What an add* call on a sealed model says: why models are sealed, and the way to a changed copy.
+ * @internal
+ */
+export function sealedMessage(what: string, method: string): string {
+  return `${what}.${method}: the configuration is sealed. It was sealed when an NginxImage took it or when `
+    + 'something read what it derives (files(), validate(), effectiveTree(), the ports), so that the Dockerfile, '
+    + 'nginx.conf and the manifests all describe one configuration. Make every add* call before that, or call '
+    + 'derive() on the NginxConfig for a changed copy.';
+}

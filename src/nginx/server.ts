@@ -1,4 +1,5 @@
 import { Directive } from './directive';
+import { sealedMessage } from './errors';
 import { ProxyLocationOptions, STATIC_ASSET_EXTENSIONS, TlsOptions, TlsProfile, proxyDirectives, tlsDirectives } from './features';
 import { NGINX_CONF_DIR, NGINX_HTML_DIR } from './paths';
 import { describeValue } from '../input/describe';
@@ -272,6 +273,7 @@ export class NginxServer {
   private readonly propProblems: string[];
   /** Problems of the arguments of add* calls (nothing of a refused call is added). */
   private readonly callProblems: string[] = [];
+  private sealed = false;
 
   /** The options this server was created with (for `NginxConfig.derive`). */
   public readonly options: NginxServerOptions;
@@ -329,12 +331,24 @@ export class NginxServer {
   }
 
   /**
-   * A key that changes whenever the server changes. Servers only grow (add* methods append immutable
-   * directives), so the lengths identify the state.
+   * Seals the server: from now on an add* call throws (see `NginxConfig.derive` for a changed copy).
    * @internal
    */
-  public _stateKey(): string {
-    return `${this.locations.length}.${this.extra.length}.${this.proxies.length}.${this.callProblems.length}`;
+  public _seal(): void {
+    this.sealed = true;
+  }
+
+  /** Throws when an add* call comes after the configuration was sealed. */
+  private assertOpen(method: string): void {
+    if (this.sealed) throw new Error(sealedMessage(`NginxServer '${this.name}'`, method));
+  }
+
+  /**
+   * The directives added with addLocation, addProxy, addRedirect and addDirective, in order.
+   * @internal
+   */
+  public _addedDirectives(): Directive[] {
+    return [...this.locations, ...this.extra];
   }
 
   /** Folder the TLS Secret is mounted at, for a TLS server. */
@@ -349,6 +363,7 @@ export class NginxServer {
 
   /** A reader for the arguments of one add* call; its problems are kept, and the call adds nothing when any. */
   private callReader(call: string): PropReader {
+    this.assertOpen(call);
     return new PropReader(`${this.where}: ${call}`);
   }
 
@@ -449,6 +464,7 @@ export class NginxServer {
    * block joins the server's locations (so a `location /` replaces the default one).
    */
   public addDirective(directive: Directive): NginxServer {
+    this.assertOpen('addDirective');
     if (!(directive instanceof Directive)) {
       this.callProblems.push(`${this.where}: addDirective ${describeValue(directive)} is not a Directive; build it with Directive.of('name', ...args) or Directive.withBlock.`);
       return this;

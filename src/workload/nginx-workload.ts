@@ -6,41 +6,15 @@ import { Construct } from 'constructs';
 import { ChartReport } from './chart-report';
 import { checkPodSecurityRestricted } from './pss';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
+import { ListenerScheme } from '../image/site-plan';
 import { claimImageValidation } from '../image/validation-owner';
 import { PropReader, ValueMatcher } from '../input/reader';
-import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { CONTROLS } from '../policy/controls';
 import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
 
-/**
- * The Service's ports: the first plain server on `defaultPort` (80), the first TLS server on 443, others on
- * their own port, unless a server sets `servicePort`. One entry per distinct container port.
- */
-function servicePorts(config: NginxConfig, defaultPort: number): kplus.ServicePort[] {
-  const out: kplus.ServicePort[] = [];
-  let plainTaken = false;
-  let tlsTaken = false;
-  for (const s of config.servers) {
-    if (out.some(p => p.targetPort === s.port)) continue;
-    let port = s.servicePort;
-    let name = s.tls ? `https-${s.port}` : `http-${s.port}`;
-    if (!s.tls && !plainTaken) { port = port ?? defaultPort; name = 'http'; plainTaken = true; }
-    if (s.tls && !tlsTaken) { port = port ?? 443; name = 'https'; tlsTaken = true; }
-    out.push({ port: port ?? s.port, targetPort: s.port, name });
-  }
-  return out;
-}
-
 /** The Pod Security Standards controls: reported by checkSynthesised, with the fix for this library. */
 const PSS_CONTROLS = new Set(CONTROLS.filter(c => c.pss).map(c => c.id));
-
-/** Ports of the config's upstream servers, for egress. */
-function upstreamPorts(config: NginxConfig): number[] {
-  const ports = new Set<number>();
-  for (const u of config.upstreams) for (const s of u.servers) ports.add(Number(s.split(':').pop()));
-  return [...ports].filter(p => Number.isInteger(p)).sort((a, b) => a - b);
-}
 
 /** Default deny both ways; ingress on the server ports from the peers; egress to DNS and upstream ports. */
 function networkPolicySpec(selector: { [k: string]: string }, ports: number[], egressPorts: number[], peers?: NetworkPolicyPeer[]): any {
@@ -347,29 +321,28 @@ export class NginxWorkload extends Construct {
     }
     // Nothing is derived from an invalid config (its validation reports why): the objects get placeholders.
     const configOk = config.validate().length === 0;
-    const primary = config.servers[0];
-    const primaryPort = primary?.port ?? 8080;
-    // Every port nginx listens on is a container port (and a NetworkPolicy ingress port).
-    const listenPorts = config.listenPorts();
-    const ports = listenPorts.length > 0 ? listenPorts : [primaryPort];
-    const healthPath = primary?.healthPath ?? '/healthz';
-    const scheme = primary?.tls ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP;
+    // Every fact below comes from the image's plan: the workload derives none of them itself.
+    const plan = image.plan;
+    // A configuration without a port is refused by its validation; the container gets a placeholder port
+    // so that the Service can still be built (and the synth fails with that validation's message).
+    const ports = plan.containerPorts.length > 0 ? plan.containerPorts : [servicePort];
+    const probe = plan.probe;
+    const probeScheme = probe?.scheme === ListenerScheme.HTTPS ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP;
 
     const runtime = kplus.Volume.fromEmptyDir(this, 'RuntimeVolume', 'nginx-runtime', {
       medium: kplus.EmptyDirMedium.MEMORY,
       sizeLimit: Size.mebibytes(volumeMebibytes),
     });
 
-    const mounts: kplus.VolumeMount[] = [{ path: config.runtimeDir, volume: runtime }];
+    const mounts: kplus.VolumeMount[] = [{ path: plan.runtimeDir, volume: runtime }];
     // Each TLS server's certificate: its Kubernetes TLS Secret, read-only, where the config reads it.
-    for (const server of configOk ? config.servers.filter(x => x.tls) : []) {
-      const secret = kplus.Secret.fromSecretName(this, `TlsSecret-${server.name}`, server.tls!.secretName);
-      const volume = kplus.Volume.fromSecret(this, `TlsVolume-${server.name}`, secret, { name: `tls-${server.name}`, defaultMode: 0o444 });
-      mounts.push({ path: server.certificateDir!, volume, readOnly: true });
+    for (const tls of configOk ? plan.tlsMounts : []) {
+      const secret = kplus.Secret.fromSecretName(this, `TlsSecret-${tls.server}`, tls.secretName);
+      const volume = kplus.Volume.fromSecret(this, `TlsVolume-${tls.server}`, secret, { name: `tls-${tls.server}`, defaultMode: 0o444 });
+      mounts.push({ path: tls.mountPath, volume, readOnly: true });
     }
     let command: string[] | undefined;
     const files = configOk ? config.files() : [];
-    const derivedFrom = config._stateKey();
     if (read.configDelivery === ConfigDelivery.CONFIG_MAP) {
       // Two ConfigMaps, each mounted as a whole folder: no subPath (podman does not support it, and it
       // never sees updates) and no items (podman ignores them). conf.d/ replaces the baked one, so a server
@@ -394,22 +367,22 @@ export class NginxWorkload extends Construct {
       automountServiceAccountToken: false,
       // nginx stops accepting on SIGQUIT and finishes requests for up to worker_shutdown_timeout; the
       // kubelet waits a little longer before SIGKILL.
-      terminationGracePeriod: Duration.seconds(config.workerShutdownTimeoutSeconds + 10),
+      terminationGracePeriod: Duration.seconds(plan.gracePeriodSeconds),
       securityContext: {
         ensureNonRoot: true,
-        user: image.uid,
-        group: image.gid,
+        user: plan.uid,
+        group: plan.gid,
       },
       containers: [{
         name: 'nginx',
-        image: read.imageReference ?? image.imageReference,
+        image: read.imageReference ?? plan.imageReference,
         command,
         imagePullPolicy: read.imagePullPolicy,
         ports: ports.map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
         securityContext: {
           ensureNonRoot: true,
-          user: image.uid,
-          group: image.gid,
+          user: plan.uid,
+          group: plan.gid,
           readOnlyRootFilesystem: true,
           privileged: false,
           allowPrivilegeEscalation: false,
@@ -418,11 +391,16 @@ export class NginxWorkload extends Construct {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
           memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
         },
-        startup: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
-        readiness: kplus.Probe.fromHttpGet(healthPath, { port: primaryPort, scheme, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
-        // Liveness asks less than readiness: is nginx accepting connections at all. A slow page makes the pod
-        // unready (no traffic), not killed.
-        liveness: kplus.Probe.fromTcpSocket({ port: primaryPort, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+        // A config without a server has no probe target: its validation refuses it, and no probe is made up.
+        ...(probe === undefined ? {} : {
+          startup: kplus.Probe.fromHttpGet(probe.path,
+            { port: probe.port, scheme: probeScheme, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
+          readiness: kplus.Probe.fromHttpGet(probe.path,
+            { port: probe.port, scheme: probeScheme, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+          // Liveness asks less than readiness: is nginx accepting connections at all. A slow page makes the pod
+          // unready (no traffic), not killed.
+          liveness: kplus.Probe.fromTcpSocket({ port: probe.port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+        }),
         volumeMounts: mounts,
       }],
     });
@@ -452,7 +430,7 @@ export class NginxWorkload extends Construct {
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      spec: networkPolicySpec(selector, ports, upstreamPorts(config), read.ingressPeers),
+      spec: networkPolicySpec(selector, ports, plan.egressPorts, read.ingressPeers),
     });
     if (read.createNamespace) {
       const namespace = Chart.of(this).namespace;
@@ -485,7 +463,9 @@ export class NginxWorkload extends Construct {
     this.service = this.deployment.exposeViaService({
       serviceType: kplus.ServiceType.CLUSTER_IP,
       // A config without servers has no port: its validation says so, and the Service gets a placeholder.
-      ports: config.servers.length > 0 ? servicePorts(config, servicePort) : [{ port: servicePort, targetPort: primaryPort, name: 'http' }],
+      ports: plan.listeners.length > 0
+        ? plan.listeners.map(l => ({ port: l.defaultServicePort ? servicePort : l.servicePort!, targetPort: l.port, name: l.serviceName }))
+        : [{ port: servicePort, targetPort: ports[0], name: 'http' }],
     });
 
     const report = ChartReport.of(this);
@@ -497,9 +477,6 @@ export class NginxWorkload extends Construct {
         // derived from an invalid image here either.
         const imageProblems = image.validate();
         const all = [...problems, ...(checksImage ? imageProblems : [])];
-        if (config._stateKey() !== derivedFrom) {
-          all.push('the nginx config changed after this workload was created, so its ports, probes and ConfigMaps describe the earlier config; finish the NginxConfig (addServer, addLocation, add*Directive) before creating the workload.');
-        }
         if (all.length > 0 || imageProblems.length > 0) {
           this.checkedState = undefined;
           report.record(this, undefined);
@@ -586,17 +563,18 @@ export class NginxWorkload extends Construct {
   /** Facts about the image and config shown in the hardening report. */
   private reportFacts(): { [key: string]: string } {
     const img = this.image;
+    const plan = img.plan;
     const base = img.baseImage;
     return {
-      'image': img.imageReference,
+      'image': plan.imageReference,
       'image pinned by': img.digest ? 'digest' : 'tag',
       'base image': base,
       'base image pinned by': base.includes('@sha256:') ? 'digest' : 'tag',
-      'uid:gid': `${img.uid}:${img.gid}`,
+      'uid:gid': `${plan.uid}:${plan.gid}`,
       'files copied from the base': img.files ? `${img.files.length} (explicit list)` : `ldd closure of ${img.closureRoots.join(', ')}`,
       'build context files': String(img.buildContext().length),
-      'writable paths': img.config.writablePaths().map(w => w.path).join(', '),
-      'listen ports': img.config.listenPorts().join(', '),
+      'writable paths': plan.writablePaths.map(w => w.path).join(', '),
+      'listen ports': plan.containerPorts.join(', '),
     };
   }
 
@@ -633,16 +611,17 @@ export class NginxWorkload extends Construct {
     const writableMounts: string[] = (container.volumeMounts ?? [])
       .filter((m: any) => !m.readOnly && volumes.get(m.name)?.emptyDir !== undefined)
       .map((m: any) => m.mountPath);
-    for (const w of this.image.config.writablePaths()) {
+    const plan = this.image.plan;
+    for (const w of plan.writablePaths) {
       if (!writableMounts.some(m => isUnder(w.path, m))) {
-        problems.push(`nginx writes to ${w.path} (${w.directive}) but no writable emptyDir is mounted there; the container's root filesystem is read-only. Move it under ${this.image.config.runtimeDir}.`);
+        problems.push(`nginx writes to ${w.path} (${w.directive}) but no writable emptyDir is mounted there; the container's root filesystem is read-only. Move it under ${plan.runtimeDir}.`);
       }
     }
     const probePaths = new Set([container.readinessProbe, container.livenessProbe, container.startupProbe]
       .map((p: any) => p?.httpGet?.path).filter((x: any) => x !== undefined));
     for (const probePath of probePaths) problems.push(...this.checkProbePath(probePath as string));
     const containerPorts = new Set((container.ports ?? []).map((p: any) => p.containerPort));
-    for (const port of this.image.config.listenPorts()) {
+    for (const port of plan.containerPorts) {
       if (!containerPorts.has(port)) problems.push(`nginx listens on ${port} but the container does not declare that port; remove the listen or add the port.`);
     }
     return problems;

@@ -344,12 +344,14 @@ describe('bad input fails at synth with the construct path', () => {
     expect(() => new ScratchNginxFargate(stack, 'Web', { image })).toThrow(/\[Stack\/Web\][\s\S]*lock_file writes to \/var\/run\/nginx\.lock[\s\S]*move it under \/dev\/shm/);
   });
 
-  test('a write path added after the construct fails at synth', () => {
+  test('a directive added after the image took the config is refused at the call, not emitted stale', () => {
     const stack = newStack();
     const config = new NginxConfig({ servers: [{ name: 'site' }] });
-    new ScratchNginxFargate(stack, 'Web', { image: new NginxImage({ config, repository: 'site', tag: '1.0.0' }) });
-    config.addMainDirective(Directive.of('lock_file', '/var/run/nginx.lock'));
-    expect(() => Template.fromStack(stack)).toThrow(/\[Stack\/Web\] the nginx config changed after ScratchNginxFargate was created/);
+    const web = new ScratchNginxFargate(stack, 'Web', { image: new NginxImage({ config, repository: 'site', tag: '1.0.0' }) });
+    expect(() => config.addMainDirective(Directive.of('lock_file', '/var/run/nginx.lock')))
+      .toThrow(/^NginxConfig\.addMainDirective: the configuration is sealed\./);
+    Template.fromStack(stack);
+    expect(fs.readFileSync(path.join(web.asset.contextPath, 'nginx.conf'), 'utf8')).not.toContain('lock_file');
   });
 
   test.each([

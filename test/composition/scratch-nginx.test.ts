@@ -225,11 +225,11 @@ describe('bad input fails at synth with the construct path, what and how', () =>
   });
 });
 
-test('changing the config after the workload was created fails instead of emitting a stale manifest', () => {
+test('changing the config after the construct took it throws at the call instead of emitting a stale manifest', () => {
   const config = new NginxConfig();
-  const message = synthError(chart => {
-    new ScratchNginx(chart, 'web', { config });
-    config.addServer({ name: 'late', port: 9090 });
-  });
-  expect(message).toContain('[site/web/Workload] the nginx config changed after this workload was created');
+  new ScratchNginx(new Chart(new App({ outdir }), 'site'), 'web', { config });
+  expect(() => config.addServer({ name: 'late', port: 9090 })).toThrow(/^NginxConfig\.addServer: the configuration is sealed\. .* call derive\(\) on the NginxConfig for a changed copy\.$/s);
+  // A changed copy is the way to a second site.
+  const next = config.derive({}, [{ name: 'late', port: 9090 }]);
+  expect(next.listenPorts()).toEqual([8080, 9090]);
 });

@@ -42,33 +42,68 @@ describe('NginxConfig.derive: a base plus per-site and per-environment changes',
   });
 });
 
-describe('derived results are cached per state of the model, and follow every change', () => {
-  test('files() changes after each kind of addition, and equal states give equal results', () => {
-    const config = new NginxConfig();
-    const seen = new Set<string>();
-    const snapshot = () => JSON.stringify(config.files());
-    seen.add(snapshot());
-    expect(snapshot()).toBe([...seen][0]);
-    const changes: Array<() => void> = [
-      () => config.addMainDirective(Directive.of('worker_rlimit_nofile', '4096')),
-      () => config.addEventsDirective(Directive.of('multi_accept', 'on')),
-      () => config.addHttpDirective(Directive.of('map_hash_bucket_size', '128')),
-      () => config.addUpstream({ name: 'api', servers: ['127.0.0.1:9000'] }),
-      () => config.servers[0].addProxy('/api/', 'api'),
-      () => config.servers[0].addRedirect('/a', '/b'),
-      () => config.servers[0].addLocation('/x'),
-      () => config.servers[0].addDirective(Directive.of('add_header', 'X-A', 'b')),
-      () => config.addServer({ name: 'second', port: 8081 }),
-    ];
-    for (const change of changes) {
-      change();
-      const now = snapshot();
-      expect(seen.has(now)).toBe(false);
-      seen.add(now);
+describe('a configuration is a value once read: every add* call comes before, derive() gives a changed copy', () => {
+  const changes: Array<[string, (config: NginxConfig) => unknown]> = [
+    ['addMainDirective', c => c.addMainDirective(Directive.of('worker_rlimit_nofile', '4096'))],
+    ['addEventsDirective', c => c.addEventsDirective(Directive.of('multi_accept', 'on'))],
+    ['addHttpDirective', c => c.addHttpDirective(Directive.of('map_hash_bucket_size', '128'))],
+    ['addUpstream', c => c.addUpstream({ name: 'api', servers: ['127.0.0.1:9000'] })],
+    ['addServer', c => c.addServer({ name: 'second', port: 8081 })],
+    ['addProxy', c => c.servers[0].addProxy('/api/', 'www')],
+    ['addRedirect', c => c.servers[0].addRedirect('/a', '/b')],
+    ['addLocation', c => c.servers[0].addLocation('/x')],
+    ['addDirective', c => c.servers[0].addDirective(Directive.of('add_header', 'X-A', 'b'))],
+  ];
+
+  test('each kind of addition made before the first read shows in files()', () => {
+    const make = () => new NginxConfig({ upstreams: [{ name: 'www', servers: ['127.0.0.1:9000'] }] });
+    const seen = new Set([JSON.stringify(make().files())]);
+    for (const [, change] of changes) {
+      const config = make();
+      change(config);
+      const files = JSON.stringify(config.files());
+      expect(seen.has(files)).toBe(false);
+      seen.add(files);
     }
-    // Cached arrays are copies: changing one does not change the next result.
+  });
+
+  test.each(changes)('%s after files() throws, names the fix, and changes nothing', (method, change) => {
+    const config = new NginxConfig({ upstreams: [{ name: 'www', servers: ['127.0.0.1:9000'] }] });
+    const before = JSON.stringify(config.files());
+    expect(config.isSealed).toBe(true);
+    expect(() => change(config)).toThrow(new RegExp(`\\.${method}: the configuration is sealed\\..*call derive\\(\\) on the NginxConfig for a changed copy`));
+    expect(JSON.stringify(config.files())).toBe(before);
+  });
+
+  test.each<[string, (config: NginxConfig) => unknown]>([
+    ['validate()', c => c.validate()],
+    ['effectiveTree()', c => c.effectiveTree()],
+    ['listenPorts()', c => c.listenPorts()],
+    ['writablePaths()', c => c.writablePaths()],
+  ])('reading %s seals it too', (_what, read) => {
+    const config = new NginxConfig();
+    expect(config.isSealed).toBe(false);
+    read(config);
+    expect(config.isSealed).toBe(true);
+    expect(() => config.addServer({ name: 'late', port: 8082 })).toThrow(/sealed/);
+  });
+
+  test('derive() of a sealed configuration is open, and its changes do not reach the original', () => {
+    const config = new NginxConfig();
+    const before = config.files();
+    const next = config.derive();
+    expect(next.isSealed).toBe(false);
+    next.addServer({ name: 'second', port: 8081 });
+    next.servers[0].addRedirect('/a', '/b');
+    expect(next.files()).toHaveLength(before.length + 1);
+    expect(config.files()).toEqual(before);
+  });
+
+  test('results are computed once and handed out as copies', () => {
+    const config = new NginxConfig();
     const files = config.files();
     files.pop();
-    expect(config.files()).toHaveLength(3);
+    expect(config.files()).toHaveLength(files.length + 1);
+    expect(config.listenPorts()).toEqual([8080]);
   });
 });
