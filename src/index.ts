@@ -8,7 +8,7 @@ export * from './image/nginx-image';
 export * from './image/site-plan';
 export * from './image/scratch-image';
 export * from './workload/nginx-workload';
-export * from './workload/pss';
+export * from './policy/pss';
 export * from './composition/scratch-nginx';
 export * from './policy/controls';
 export * from './policy/engine';

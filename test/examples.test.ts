@@ -7,7 +7,7 @@ import { selfSignedCertificate } from './helpers/live-nginx';
 import { nginxTest } from './helpers/nginx-t';
 import { EXAMPLES, loadExample, manifests, readTree, synthExample } from './helpers/synth';
 import { ScratchNginx } from '../src/composition/scratch-nginx';
-import { PodSecurityChecker } from '../src/workload/pss';
+import { PodSecurityChecker } from '../src/policy/pss';
 
 test('there are examples: the seed and a static site at least', () => {
   expect(EXAMPLES).toEqual(expect.arrayContaining(['seed', 'static-site']));

@@ -1,4 +1,4 @@
-import { checkPodSecurityRestricted } from '../workload/pss';
+import { checkPodSecurityRestricted } from './pss';
 
 /** A tool or standard that asks for a control. */
 export enum ControlSource {

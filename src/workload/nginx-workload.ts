@@ -4,7 +4,6 @@ import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartReport } from './chart-report';
-import { checkPodSecurityRestricted } from './pss';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { ListenerScheme } from '../image/site-plan';
 import { claimImageValidation } from '../image/validation-owner';
@@ -12,6 +11,7 @@ import { PropReader, ValueMatcher } from '../input/reader';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { CONTROLS } from '../policy/controls';
 import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
+import { checkPodSecurityRestricted } from '../policy/pss';
 
 /** The Pod Security Standards controls: reported by checkSynthesised, with the fix for this library. */
 const PSS_CONTROLS = new Set(CONTROLS.filter(c => c.pss).map(c => c.id));

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { NginxImage, NginxImageProps } from '../../src/image/nginx-image';
 import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
+import { checkPodSecurityRestricted } from '../../src/policy/pss';
 import { ConfigDelivery, NginxWorkload, NginxWorkloadOptions } from '../../src/workload/nginx-workload';
-import { checkPodSecurityRestricted } from '../../src/workload/pss';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

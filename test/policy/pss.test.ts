@@ -1,4 +1,4 @@
-import { PodSecurityChecker, PssViolation, checkPodSecurityRestricted } from '../../src/workload/pss';
+import { PodSecurityChecker, PssViolation, checkPodSecurityRestricted } from '../../src/policy/pss';
 
 /** The three container lists of a pod spec, in the order the checker walks them. */
 const LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
