@@ -6,6 +6,11 @@
 //   npx projen mutation --since origin/main     the src/ files changed since a git ref (committed or not)
 //   npx projen mutation --out .work/m-policy src/policy   reports and sandbox in another folder, so that two
 //                                               runs can go side by side
+//   --tests mirror                              only the tests that mirror the mutated files (test/policy/ for
+//                                               src/policy/...): each folder's score counts its own unit tests,
+//                                               and a run takes minutes instead of hours (the default for paths)
+//   --tests related                             every test that imports a mutated file, end-to-end suites aside
+//                                               (the default for a whole run and for --since)
 //
 // Reports: .work/mutation/index.html and .work/mutation/mutation.json, plus a score per folder on stdout
 // (scripts/mutation-scores.mjs). Extra Stryker flags go after `--`, e.g. `-- --concurrency 1`.
@@ -23,11 +28,16 @@ function fail(message) {
 }
 
 const targets = [];
+const mirrors = new Set();
+let tests;
 let out = '.work/mutation';
 for (let i = 0; i < own.length; i++) {
   if (own[i] === '--out') {
     out = own[++i]?.replace(/\/+$/, '');
     if (!out) fail('--out needs a folder, e.g. --out .work/mutation-policy');
+  } else if (own[i] === '--tests') {
+    tests = own[++i];
+    if (tests !== 'mirror' && tests !== 'related') fail('--tests takes mirror or related');
   } else if (own[i] === '--since') {
     const ref = own[++i];
     if (!ref) fail('--since needs a git ref, e.g. --since origin/main');
@@ -42,14 +52,24 @@ for (let i = 0; i < own.length; i++) {
     const path = own[i].replace(/\/+$/, '');
     if (!existsSync(path)) fail(`${path} does not exist; give folders or files under src/, or --since <ref>.`);
     targets.push(statSync(path).isDirectory() ? `${path}/**/*.ts` : path);
+    // src/policy/controls.ts and src/policy are both mirrored by test/policy/.
+    const folder = path.split('/')[1];
+    if (path.startsWith('src/') && folder && !folder.endsWith('.ts')) mirrors.add(folder);
   }
 }
+tests ??= mirrors.size > 0 && targets.length > 0 && !own.includes('--since') ? 'mirror' : 'related';
+if (tests === 'mirror' && mirrors.size === 0) fail('--tests mirror needs folders or files under src/<folder>/.');
 
 // The config with this run's report and sandbox folders.
 const config = JSON.parse(readFileSync('stryker.config.json', 'utf8'));
 config.tempDirName = `${out}/tmp`;
 config.htmlReporter = { fileName: `${out}/index.html` };
 config.jsonReporter = { fileName: `${out}/mutation.json` };
+if (tests === 'mirror') {
+  config.jest.enableFindRelatedTests = false;
+  config.jest.config.testMatch = [...mirrors].map(folder => `<rootDir>/test/${folder}/**/*.test.ts`);
+}
+console.log(`mutation: ${targets.length > 0 ? targets.join(', ') : 'src/'}; tests: ${tests === 'mirror' ? [...mirrors].map(f => `test/${f}/`).join(', ') : 'related (jest --findRelatedTests)'}`);
 mkdirSync(out, { recursive: true });
 const configFile = `${out}/stryker.config.json`;
 writeFileSync(configFile, JSON.stringify(config, null, 2));

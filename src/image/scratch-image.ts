@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AppState } from './app-state';
 import { writeBuildContext } from './build-context';
 import { NginxImage, htmlDirProblems, requireNginxImage } from './nginx-image';
-import { claimImageValidation } from './validation-owner';
 import { describeValue } from '../input/describe';
 import { characterProblem } from '../input/reader';
 
@@ -17,8 +17,6 @@ export interface ScratchImageProps {
    */
   readonly contextDir?: string;
 }
-
-const CONTEXT_DIRS = Symbol.for('cdk8s-scratch-nginx.contextDirs');
 
 /**
  * Writes the build context of a FROM-scratch nginx image (Dockerfile, nginx.conf, conf.d/*.conf, html,
@@ -45,11 +43,9 @@ export class ScratchImage extends Construct {
     // A contextDir that is not a plain relative path is reported by the validation, and nothing is written.
     this.contextPath = typeof relative === 'string' && !characterProblem(relative) ? path.resolve(app.outdir, relative) : path.resolve(app.outdir, 'images', id);
 
-    const registry: Map<string, string> = ((app as any)[CONTEXT_DIRS] ??= new Map<string, string>());
-    const taken = registry.get(this.contextPath);
-    registry.set(this.contextPath, taken ?? this.node.path);
-
-    const checksImage = claimImageValidation(this, this.image);
+    const state = AppState.of(this);
+    const taken = state.claimContextDir(this, this.contextPath);
+    const checksImage = state.claimImageValidation(this, this.image);
     this.node.addValidation({
       validate: () => {
         if (taken !== undefined) {

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { WorkloadPolicyResults, renderPolicyReport } from '../policy/report';
 
-const REPORTS = Symbol.for('cdk8s-scratch-nginx.chartReports');
+/** The id of a chart's report construct. */
+const REPORT_ID = 'cdk8s-scratch-nginx-report';
 
 /**
  * The hardening report of one chart: `<outdir>/reports/<chart>.md` and `.json`, next to the chart's
@@ -14,12 +15,20 @@ const REPORTS = Symbol.for('cdk8s-scratch-nginx.chartReports');
  * outcome that completes the set (every workload of the chart checked and passing) writes the files.
  * A later validation pass with unchanged outcomes (cdk8s validates the whole app once per chart) writes
  * nothing; a changed outcome writes the report again once the set is complete and passing.
+ *
+ * It is a construct under its chart, found by its id (nothing is stashed on the Chart); it renders nothing.
+ * Internal: not exported from the package.
  */
-export class ChartReport {
+export class ChartReport extends Construct {
   /** The report of the chart `scope` is in, created on first use. */
   public static of(scope: IConstruct): ChartReport {
     const chart = Chart.of(scope);
-    return ((chart as any)[REPORTS] ??= new ChartReport(chart));
+    const found = chart.node.tryFindChild(REPORT_ID);
+    if (found instanceof ChartReport) return found;
+    if (found !== undefined) {
+      throw new Error(`the construct id '${REPORT_ID}' in a chart is reserved for cdk8s-scratch-nginx; rename the construct ${found.node.path}.`);
+    }
+    return new ChartReport(chart);
   }
 
   private readonly outcomes = new Map<IConstruct, WorkloadPolicyResults | undefined>();
@@ -27,7 +36,9 @@ export class ChartReport {
   private version = 0;
   private writtenVersion = -1;
 
-  private constructor(private readonly chart: Chart) {}
+  private constructor(private readonly chart: Chart) {
+    super(chart, REPORT_ID);
+  }
 
   /** Adds a workload whose outcome is not known yet. */
   public register(workload: IConstruct): void {
