@@ -4,6 +4,7 @@ export * from './nginx/findings';
 export * from './nginx/features';
 export * from './nginx/server';
 export * from './nginx/config';
+export * from './nginx/modules';
 export * from './image/nginx-image';
 export * from './image/site-plan';
 export * from './image/scratch-image';

@@ -5,6 +5,8 @@ import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT,
 import { ConfigFinding, Severity } from './findings';
 import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
+import { moduleReference, readModules } from './module-reference';
+import { NginxModule } from './modules';
 import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
 import { checkPlacement } from './placement';
 import { renderDirectives } from './render';
@@ -120,6 +122,14 @@ export interface NginxConfigProps {
    */
   readonly modules?: string[];
   /**
+   * Dynamic modules to load, with the directives and variables they add, so that the synth-time checks know
+   * them (a module given only in `modules` is loaded, but its directives fail as 'unknown-directive').
+   * `NginxModules` has common ones, such as `NginxModules.brotliFilter()`. Each is loaded (`load_module`)
+   * after the paths of `modules`, and the image copies it.
+   * @default - none
+   */
+  readonly dynamicModules?: NginxModule[];
+  /**
    * Servers, each rendered to `conf.d/<name>.conf`. More can be added with `addServer`.
    * @default - one server named 'default' with the defaults of `NginxServerOptions`
    */
@@ -222,8 +232,10 @@ export class NginxConfig {
   public readonly errorLogLevel: string;
   /** Whether access logging is on. */
   public readonly accessLog: boolean;
-  /** Dynamic modules loaded with `load_module`. */
+  /** Dynamic modules loaded with `load_module`: the paths of `modules`, then those of `dynamicModules`. */
   public readonly modules: string[];
+  /** The declared dynamic modules (see `dynamicModules`). */
+  public readonly dynamicModules: NginxModule[];
 
   /** Access log format. */
   public readonly accessLogFormat: AccessLogFormat;
@@ -276,6 +288,8 @@ export class NginxConfig {
     this.accessLog = reader.boolean('accessLog', p.accessLog, true);
     this.modules = reader.list('modules', p.modules, [], (prop, m) => reader.optionalPath(prop, m ?? null, { example: '/usr/lib/nginx/modules/ngx_http_image_filter_module.so' }),
       "['/usr/lib/nginx/modules/ngx_http_image_filter_module.so']");
+    this.dynamicModules = readModules(reader, p.dynamicModules);
+    this.modules.push(...this.dynamicModules.map(m => m.path));
     this.accessLogFormat = reader.enumValue('accessLogFormat', p.accessLogFormat, AccessLogFormat, AccessLogFormat.MAIN);
     this.gzip = reader.boolean('gzip', p.gzip, true);
     this.gzipStatic = reader.boolean('gzipStatic', p.gzipStatic, false);
@@ -614,7 +628,8 @@ export class NginxConfig {
 
   private computeFindings(): ConfigFinding[] {
     const tree = this.effectiveTree();
-    return [...checkPlacement(tree), ...checkVariables(tree), ...checkSecurity(tree)];
+    const modules = moduleReference(this.dynamicModules);
+    return [...checkPlacement(tree, modules), ...checkVariables(tree, modules), ...checkSecurity(tree)];
   }
 
   /** The warnings among `findings()`, as `where: message [check]` lines. */
@@ -653,7 +668,7 @@ export class NginxConfig {
     }
     const loaded = new Set<string>();
     for (const m of this.modules) {
-      if (loaded.has(m)) problems.push(`modules lists ${describeValue(m)} twice (nginx: "module is already loaded"); list each module once.`);
+      if (loaded.has(m)) problems.push(`modules lists ${describeValue(m)} twice (modules and dynamicModules together; nginx: "module is already loaded"); list each module once.`);
       loaded.add(m);
     }
     if (this.serverList.length === 0) {

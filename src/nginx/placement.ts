@@ -1,5 +1,6 @@
 import { Directive, KEY_VALUE_BLOCKS } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
+import type { ModuleReference } from './module-reference';
 import { NGINX_DIRECTIVES, NGINX_REFERENCE_VERSION } from './reference-data';
 
 /**
@@ -91,11 +92,13 @@ export function blockContentContext(name: string, parentContext: string): string
  * arguments it has, against the reference of nginx's core and http modules (@nginx/reference-lib). The tree starts in
  * the main context (as `NginxConfig.effectiveTree()` returns it); the entries of key-value blocks are skipped.
  *
+ * Directives of loaded dynamic modules are checked against their declarations (`modules`).
+ *
  * Checks: 'unknown-directive', 'directive-context', 'block-mismatch', 'directive-arguments' (all errors).
  */
-export function checkPlacement(tree: readonly Directive[]): ConfigFinding[] {
+export function checkPlacement(tree: readonly Directive[], modules?: ModuleReference): ConfigFinding[] {
   const findings: ConfigFinding[] = [];
-  checkBlock(tree, 'main', [], findings);
+  checkBlock(tree, 'main', [], findings, modules);
   return findings;
 }
 
@@ -104,6 +107,7 @@ function checkBlock(
   context: string,
   parents: readonly Directive[],
   findings: ConfigFinding[],
+  modules: ModuleReference | undefined,
 ): void {
   for (const d of directives) {
     const shape = `${context}\0${d.name}\0${d.isBlock}\0${d.args.length}`;
@@ -111,22 +115,25 @@ function checkBlock(
     // The position is only described when there is a finding (most directives have none).
     const error = (check: string, message: string) =>
       findings.push({ check, severity: Severity.ERROR, where: describeWhere(parents, d), message });
-    const forms = nginxDirectiveForms(d.name);
+    const own = nginxDirectiveForms(d.name);
+    const forms = own ?? modules?.directives.get(d.name);
     if (forms === undefined) {
       const near = closestName(d.name);
       error('unknown-directive', `'${d.name}' is not an nginx directive of the http modules (core, events and ngx_http_*, `
-        + `per @nginx/reference-lib ${NGINX_REFERENCE_VERSION}); nginx stops with "unknown directive". `
-        + `${near ? `Did you mean '${near}'? ` : ''}Check the spelling, or load the module that provides it.`);
+        + `per @nginx/reference-lib ${NGINX_REFERENCE_VERSION}) nor of a module in dynamicModules; nginx stops with "unknown directive". `
+        + `${near ? `Did you mean '${near}'? ` : ''}Check the spelling, or load the module that provides it with dynamicModules `
+        + '(NginxModules has common ones, such as NginxModules.brotliFilter()).');
       continue;
     }
-    if (!CORRECT_SHAPES.has(shape)) {
+    // Only nginx's own forms are the same in every configuration, so only their shapes are remembered.
+    if (own === undefined || !CORRECT_SHAPES.has(shape)) {
       checkShape(d, forms, context, error);
-      if (findings.length === before) CORRECT_SHAPES.add(shape);
+      if (own !== undefined && findings.length === before) CORRECT_SHAPES.add(shape);
     }
     if (d.block !== undefined && !KEY_VALUE_BLOCKS.has(d.name) && forms.some(f => f.block)) {
       const inner = blockContentContext(d.name, context);
       if (inner !== undefined) {
-        checkBlock(d.block, inner, [...parents, d], findings);
+        checkBlock(d.block, inner, [...parents, d], findings, modules);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { Directive, walkConfigDirectives } from './directive';
 import { ConfigFinding, Severity, describeWhere } from './findings';
+import type { ModuleReference } from './module-reference';
 import { NGINX_VARIABLES, NGINX_VARIABLE_PREFIXES } from './reference-variables';
 
 const KNOWN = new Set(NGINX_VARIABLES);
@@ -61,8 +62,8 @@ function definedVariables(tree: readonly Directive[]): Set<string> {
 }
 
 /** Whether a referenced name exists; regex captures ($1..$9) only in script values, not in log_format. */
-function exists(name: string, defined: Set<string>, directive: string): boolean {
-  return (/^[0-9]$/.test(name) && directive !== 'log_format') || KNOWN.has(name) || defined.has(name)
+function exists(name: string, defined: Set<string>, directive: string, modules: ReadonlySet<string>): boolean {
+  return (/^[0-9]$/.test(name) && directive !== 'log_format') || KNOWN.has(name) || defined.has(name) || modules.has(name)
     || NGINX_VARIABLE_PREFIXES.some(p => name.startsWith(p) && name.length > p.length);
 }
 
@@ -71,7 +72,8 @@ function exists(name: string, defined: Set<string>, directive: string): boolean 
  * @nginx/reference-lib, or one the configuration defines), and every `$` must start a valid name: nginx
  * refuses to start otherwise.
  */
-export function checkVariables(tree: readonly Directive[]): ConfigFinding[] {
+export function checkVariables(tree: readonly Directive[], modules?: ModuleReference): ConfigFinding[] {
+  const moduleVariables = modules?.variables ?? new Set<string>();
   const defined = definedVariables(tree);
   const findings: ConfigFinding[] = [];
   walkConfigDirectives(tree, (d, parents) => {
@@ -86,12 +88,12 @@ export function checkVariables(tree: readonly Directive[]): ConfigFinding[] {
             where: describeWhere(parents, d),
             message: `${d.name} argument ${JSON.stringify(arg)} has a '$' that starts no variable name; nginx refuses it ("invalid variable name"). A literal '$' needs a variable holding it, for example geo $dollar { default "$"; } and then \${dollar}.`,
           });
-        } else if (ref.name !== undefined && !exists(ref.name, defined, d.name)) {
+        } else if (ref.name !== undefined && !exists(ref.name, defined, d.name, moduleVariables)) {
           findings.push({
             check: 'unknown-variable',
             severity: Severity.ERROR,
             where: describeWhere(parents, d),
-            message: `${d.name} uses $${ref.name}, which is neither an nginx variable nor defined by this configuration (set, map, geo, a named capture); nginx refuses to start ("unknown variable"). Check the spelling, or define it.`,
+            message: `${d.name} uses $${ref.name}, which is neither an nginx variable, nor a variable of a module in dynamicModules, nor defined by this configuration (set, map, geo, a named capture); nginx refuses to start ("unknown variable"). Check the spelling, or define it.`,
           });
         }
       }

@@ -1,0 +1,101 @@
+
+/** One directive a dynamic module adds, as the synth-time checks need it. */
+export interface NginxModuleDirective {
+  /** The directive's name. */
+  readonly name: string;
+  /**
+   * Contexts it may stand in: main, events, http, server, location, 'if in server', 'if in location',
+   * limit_except, upstream.
+   */
+  readonly contexts: string[];
+  /**
+   * Whether it takes a `{ }` block.
+   * @default false
+   */
+  readonly block?: boolean;
+  /**
+   * Fewest arguments.
+   * @default 1
+   */
+  readonly minArgs?: number;
+  /**
+   * Most arguments.
+   * @default - minArgs; give -1 for no limit
+   */
+  readonly maxArgs?: number;
+}
+
+/**
+ * A dynamic nginx module: the file `load_module` loads, and the directives and variables it adds. The
+ * synth-time checks know nginx's own modules; a module's directives are checked (context, block, number of
+ * arguments) against what is declared here, and its variables are known. `NginxModules` has the
+ * declarations of common modules.
+ */
+export interface NginxModule {
+  /** Absolute path of the module file in the base image. The image copies it and its shared libraries. */
+  readonly path: string;
+  /**
+   * The directives the module adds.
+   * @default - none
+   */
+  readonly directives?: NginxModuleDirective[];
+  /**
+   * The variables the module adds, without `$`.
+   * @default - none
+   */
+  readonly variables?: string[];
+}
+
+/** Where Debian and the official nginx images keep dynamic modules. */
+export const MODULE_DIR = '/usr/lib/nginx/modules';
+
+const FILTER_CONTEXTS = ['http', 'server', 'location'];
+const FILTER_CONTEXTS_IF = [...FILTER_CONTEXTS, 'if in location'];
+
+/**
+ * Declarations of common dynamic modules, checked against the modules Debian 12 ships with `nginx -t`
+ * (test/nginx/modules.test.ts). Each takes the module file's path, for a base image that keeps it elsewhere.
+ */
+export class NginxModules {
+  /**
+   * ngx_brotli's filter module (Debian: libnginx-mod-http-brotli-filter): `brotli`, `brotli_types`,
+   * `brotli_comp_level`, `brotli_window`, `brotli_min_length`, `brotli_buffers`, and `$brotli_ratio`.
+   * @param path the module file. Default: /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so
+   */
+  public static brotliFilter(path: string = `${MODULE_DIR}/ngx_http_brotli_filter_module.so`): NginxModule {
+    return {
+      path,
+      directives: [
+        { name: 'brotli', contexts: FILTER_CONTEXTS_IF },
+        { name: 'brotli_types', contexts: FILTER_CONTEXTS, maxArgs: -1 },
+        { name: 'brotli_comp_level', contexts: FILTER_CONTEXTS },
+        { name: 'brotli_window', contexts: FILTER_CONTEXTS },
+        { name: 'brotli_min_length', contexts: FILTER_CONTEXTS },
+        { name: 'brotli_buffers', contexts: FILTER_CONTEXTS, minArgs: 2 },
+      ],
+      variables: ['brotli_ratio'],
+    };
+  }
+
+  /**
+   * ngx_brotli's static module (Debian: libnginx-mod-http-brotli-static): `brotli_static on|off|always`
+   * serves precompressed `<file>.br`.
+   * @param path the module file. Default: /usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+   */
+  public static brotliStatic(path: string = `${MODULE_DIR}/ngx_http_brotli_static_module.so`): NginxModule {
+    return { path, directives: [{ name: 'brotli_static', contexts: FILTER_CONTEXTS }] };
+  }
+
+  /**
+   * headers-more (Debian: libnginx-mod-http-headers-more-filter): `more_set_headers`, `more_clear_headers`,
+   * `more_set_input_headers`, `more_clear_input_headers`.
+   * @param path the module file. Default: /usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so
+   */
+  public static headersMore(path: string = `${MODULE_DIR}/ngx_http_headers_more_filter_module.so`): NginxModule {
+    return {
+      path,
+      directives: ['more_set_headers', 'more_clear_headers', 'more_set_input_headers', 'more_clear_input_headers']
+        .map(name => ({ name, contexts: FILTER_CONTEXTS_IF, maxArgs: -1 })),
+    };
+  }
+}
