@@ -9,10 +9,11 @@ const ALLOWED: { [folder: string]: string[] } = {
   input: [],
   nginx: ['input'],
   policy: [],
-  image: ['input', 'nginx'],
-  workload: ['input', 'nginx', 'image', 'policy'],
-  aws: ['input', 'nginx', 'image'],
-  composition: ['input', 'nginx', 'image', 'workload', 'policy'],
+  output: [],
+  image: ['input', 'nginx', 'output'],
+  workload: ['input', 'nginx', 'image', 'policy', 'output'],
+  aws: ['input', 'nginx', 'image', 'output'],
+  composition: ['input', 'nginx', 'image', 'workload', 'policy', 'output'],
 };
 
 const SRC = path.resolve(__dirname, '../src');

@@ -4,9 +4,9 @@ import * as path from 'path';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
-import { writeBuildContext } from '../image/build-context';
 import { NginxImage, htmlDirProblems, requireNginxImage } from '../image/nginx-image';
 import { PropReader } from '../input/reader';
+import { writeBuildContext } from '../output/folder';
 
 /** Properties of `ScratchImageAsset`. */
 export interface ScratchImageAssetProps {

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTEXT_MARKER_LINE } from './build-context';
 import { StageInstruction, renderDockerfile } from './dockerfile';
 import { REPOSITORY, checkPinnedImageReference, parseImageReference } from './image-reference';
 import { SitePlan, deriveSitePlan } from './site-plan';
@@ -8,6 +7,7 @@ import { describeValue } from '../input/describe';
 import { MAX_PATH_LENGTH, PropReader, isPathUnder, systemFolderOf } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
+import { CONTEXT_MARKER_LINE } from '../output/folder';
 
 /**
  * The default base image of the builder stage: the official nginx image on Alpine, pinned to a

@@ -1,11 +1,10 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppState } from './app-state';
-import { writeBuildContext } from './build-context';
 import { NginxImage, htmlDirProblems, requireNginxImage } from './nginx-image';
 import { describeValue } from '../input/describe';
 import { characterProblem } from '../input/reader';
+import { AppOutputs } from '../output/app-outputs';
 
 /** Properties of `ScratchImage`. */
 export interface ScratchImageProps {
@@ -19,13 +18,12 @@ export interface ScratchImageProps {
 }
 
 /**
- * Writes the build context of a FROM-scratch nginx image (Dockerfile, nginx.conf, conf.d/*.conf, html,
- * collect-rootfs.sh, .dockerignore) into the cdk8s app's output folder when the app synthesises.
+ * The build context of a FROM-scratch nginx image (Dockerfile, nginx.conf, conf.d/*.conf, html,
+ * collect-rootfs.sh, .dockerignore), written into the cdk8s app's output folder when the app synthesises.
  *
- * cdk8s 2.x calls no hook on constructs after the tree is complete except validation, which
- * `App.synth()` runs first. So the context is written by a validation of this construct: it validates the
- * image model, and only when that passes writes the folder. `cdk8s synth` (or `app.synth()`) therefore
- * writes manifests and build contexts in one run, with no second call.
+ * The construct validates the image model and its folder; the library's one writer per app writes the folder
+ * during the same synthesis once they pass (never from an invalid model). `cdk8s synth` (or `app.synth()`)
+ * therefore writes manifests and build contexts in one run, with no second call.
  */
 export class ScratchImage extends Construct {
   /** The image model. */
@@ -33,7 +31,6 @@ export class ScratchImage extends Construct {
   /** Absolute path of the build-context folder. */
   public readonly contextPath: string;
   private warned = false;
-  private written = false;
 
   constructor(scope: Construct, id: string, props: ScratchImageProps) {
     super(scope, id);
@@ -43,32 +40,35 @@ export class ScratchImage extends Construct {
     // A contextDir that is not a plain relative path is reported by the validation, and nothing is written.
     this.contextPath = typeof relative === 'string' && !characterProblem(relative) ? path.resolve(app.outdir, relative) : path.resolve(app.outdir, 'images', id);
 
-    const state = AppState.of(this);
-    const taken = state.claimContextDir(this, this.contextPath);
-    const checksImage = state.claimImageValidation(this, this.image);
+    const outputs = AppOutputs.of(this);
+    const taken = outputs.claimFolder(this, this.contextPath);
+    const checksImage = outputs.claimImageValidation(this, this.image);
+    // The folder's own problems: always this construct's to report.
+    const folderProblems = (): string[] => {
+      if (taken !== undefined) {
+        return [`the build context folder ${relative} is already used by ${taken}; give this image another repository or set contextDir.`];
+      }
+      if (typeof relative !== 'string' || characterProblem(relative) || relative === '' || path.isAbsolute(relative)
+        || relative.split(/[\\/]/).some(seg => seg === '..' || seg.length > 255)) {
+        return [`contextDir ${describeValue(relative)} must be a relative path inside the app's output folder, such as 'images/site'.`];
+      }
+      // Never copy the output folder into itself, nor the host's kernel filesystems into an image.
+      return this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [app.outdir, this.contextPath]);
+    };
+    // Never written from an invalid model or folder (the image's own problems are reported by the first
+    // construct using it).
+    outputs.addOutput(this, () => folderProblems().length === 0 && this.image.validate().length === 0
+      ? { folder: this.contextPath, files: this.image.buildContext() }
+      : undefined);
     this.node.addValidation({
       validate: () => {
-        if (taken !== undefined) {
-          return [`the build context folder ${relative} is already used by ${taken}; give this image another repository or set contextDir.`];
-        }
-        if (typeof relative !== 'string' || characterProblem(relative) || relative === '' || path.isAbsolute(relative)
-          || relative.split(/[\\/]/).some(seg => seg === '..' || seg.length > 255)) {
-          return [`contextDir ${describeValue(relative)} must be a relative path inside the app's output folder, such as 'images/site'.`];
-        }
-        // Never copy the output folder into itself, nor the host's kernel filesystems into an image.
-        const html = this.image.htmlDir === undefined ? [] : htmlDirProblems(this.image.htmlDir, [app.outdir, this.contextPath]);
-        if (html.length > 0) return html;
-        // Never write a context from an invalid model; the first construct using the image reports why.
+        const folder = folderProblems();
+        if (folder.length > 0) return folder;
         const problems = this.image.validate();
-        // cdk8s validates the whole app once per chart; the image's config is sealed, so write it once.
-        if (problems.length === 0 && !this.written) {
-          this.written = true;
-          writeBuildContext(this.contextPath, this.image.buildContext());
-          if (checksImage && !this.warned) {
-            this.warned = true;
-            // cdk8s has no warning channel: warnings go to stderr, errors fail the synth.
-            for (const w of this.image.config.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
-          }
+        if (problems.length === 0 && checksImage && !this.warned) {
+          this.warned = true;
+          // cdk8s has no warning channel: warnings go to stderr, errors fail the synth.
+          for (const w of this.image.config.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
         }
         return checksImage ? problems : [];
       },

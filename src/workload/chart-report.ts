@@ -1,22 +1,26 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { AppOutputs, FilesOutput } from '../output/app-outputs';
 import { WorkloadPolicyResults, renderPolicyReport } from '../policy/report';
 
 /** The id of a chart's report construct. */
 const REPORT_ID = 'cdk8s-scratch-nginx-report';
 
+/** A workload whose policy results go into its chart's report. */
+export interface ReportedWorkload extends IConstruct {
+  /** Its results, or undefined while it does not pass. */
+  _policyResults(): WorkloadPolicyResults | undefined;
+}
+
 /**
  * The hardening report of one chart: `<outdir>/reports/<chart>.md` and `.json`, next to the chart's
  * manifest, with the policy results of every workload in the chart.
  *
- * cdk8s has no hook after validation, so each workload records its outcome when it validates, and the
- * outcome that completes the set (every workload of the chart checked and passing) writes the files.
- * A later validation pass with unchanged outcomes (cdk8s validates the whole app once per chart) writes
- * nothing; a changed outcome writes the report again once the set is complete and passing.
+ * It renders nothing and writes nothing itself: it gives the app's one writer (`AppOutputs`) the report's
+ * files once every workload of the chart passes, and the writer writes them when their content changed.
+ * It is a construct under its chart, found by its id (nothing is stashed on the Chart).
  *
- * It is a construct under its chart, found by its id (nothing is stashed on the Chart); it renders nothing.
  * Internal: not exported from the package.
  */
 export class ChartReport extends Construct {
@@ -31,37 +35,17 @@ export class ChartReport extends Construct {
     return new ChartReport(chart);
   }
 
-  private readonly outcomes = new Map<IConstruct, WorkloadPolicyResults | undefined>();
-  private notPassing = 0;
-  private version = 0;
-  private writtenVersion = -1;
+  private readonly workloads: ReportedWorkload[] = [];
+  private last?: { results: ReadonlyArray<WorkloadPolicyResults>; output: FilesOutput };
 
   private constructor(private readonly chart: Chart) {
     super(chart, REPORT_ID);
+    AppOutputs.of(chart).addOutput(this, () => this.output());
   }
 
-  /** Adds a workload whose outcome is not known yet. */
-  public register(workload: IConstruct): void {
-    if (this.outcomes.has(workload)) return;
-    this.outcomes.set(workload, undefined);
-    this.notPassing++;
-    this.version++;
-  }
-
-  /**
-   * Records a workload's outcome: its results when it passes, undefined when it fails. Writes the report
-   * when this completes a passing set that was not written yet.
-   */
-  public record(workload: IConstruct, passed: WorkloadPolicyResults | undefined): void {
-    const previous = this.outcomes.get(workload);
-    if (previous === passed) return;
-    this.notPassing += (passed === undefined ? 1 : 0) - (previous === undefined ? 1 : 0);
-    this.outcomes.set(workload, passed);
-    this.version++;
-    if (this.notPassing === 0 && this.version !== this.writtenVersion) {
-      this.writtenVersion = this.version;
-      this.write();
-    }
+  /** Adds a workload to the report. */
+  public register(workload: ReportedWorkload): void {
+    if (!this.workloads.includes(workload)) this.workloads.push(workload);
   }
 
   /** The report's file path without extension, relative to the app's output folder. */
@@ -69,13 +53,24 @@ export class ChartReport extends Construct {
     return `reports/${this.chart.node.path.replace(/[^A-Za-z0-9._-]+/g, '-') || 'chart'}`;
   }
 
-  private write(): void {
+  /** The report's files, or undefined while a workload of the chart does not pass (nothing is written). */
+  private output(): FilesOutput | undefined {
     const outdir: string | undefined = (App.of(this.chart) as Partial<App>).outdir;
-    if (outdir === undefined) return;
-    const report = renderPolicyReport(this.chart.node.path, [...this.outcomes.values()] as WorkloadPolicyResults[]);
+    if (outdir === undefined || this.workloads.length === 0) return undefined;
+    const results: WorkloadPolicyResults[] = [];
+    for (const w of this.workloads) {
+      const r = w._policyResults();
+      if (r === undefined) return undefined;
+      results.push(r);
+    }
+    // Unchanged results give the same output object: the writer skips it without comparing contents.
+    if (this.last !== undefined && this.last.results.length === results.length && this.last.results.every((r, i) => r === results[i])) {
+      return this.last.output;
+    }
+    const report = renderPolicyReport(this.chart.node.path, results);
     const base = path.join(outdir, this.relativePath);
-    fs.mkdirSync(path.dirname(base), { recursive: true });
-    fs.writeFileSync(`${base}.md`, report.markdown);
-    fs.writeFileSync(`${base}.json`, report.json);
+    const output = { files: [{ path: `${base}.md`, content: report.markdown }, { path: `${base}.json`, content: report.json }] };
+    this.last = { results, output };
+    return output;
   }
 }

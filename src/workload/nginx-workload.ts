@@ -4,14 +4,21 @@ import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartReport } from './chart-report';
-import { AppState } from '../image/app-state';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { ListenerScheme } from '../image/site-plan';
 import { PropReader, ValueMatcher } from '../input/reader';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
+import { AppOutputs } from '../output/app-outputs';
 import { CONTROLS } from '../policy/controls';
 import { ControlResult, ControlStatus, PolicyOptOut, evaluatePolicy } from '../policy/engine';
 import { checkPodSecurityRestricted } from '../policy/pss';
+import { WorkloadPolicyResults } from '../policy/report';
+
+/** What a workload's checks found: problems, or (when there are none) its results for the chart report. */
+interface WorkloadOutcome {
+  readonly problems: string[];
+  readonly passed?: WorkloadPolicyResults;
+}
 
 /** The Pod Security Standards controls: reported by checkSynthesised, with the fix for this library. */
 const PSS_CONTROLS = new Set(CONTROLS.filter(c => c.pss).map(c => c.id));
@@ -286,13 +293,10 @@ export class NginxWorkload extends Construct {
   /** The image model this workload runs. */
   public readonly image: NginxImage;
   private warned = false;
-  private checkedState?: string;
-  private checkedProblems: string[] = [];
-  /** Per object, the manifest the last validation checked, until the next toJson() takes it (see handOver). */
-  private readonly renderedFor = new Map<ApiObject, any>();
-  /** Per object, its own toJson (the library wraps it to hand over checked manifests). */
-  private readonly renderers = new Map<ApiObject, () => any>();
-  private handOverPending = false;
+  /** The last check: the validation pass it ran in, the manifests it checked, and its outcome. */
+  private checked?: { pass: number; state?: string; outcome: WorkloadOutcome };
+  /** What the checks need from the props: the problems found while reading them, and the opt-outs. */
+  private readonly checkInputs: { problems: string[]; checksImage: boolean; optOuts: PolicyOptOut[] };
   /** The workload's own ServiceAccount (no API token). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy: default deny, ingress on the server ports, egress to DNS and the upstreams. */
@@ -309,7 +313,8 @@ export class NginxWorkload extends Construct {
     const image = requireNginxImage(props, this.node.path);
     const config = image.config;
     this.image = image;
-    const checksImage = AppState.of(this).claimImageValidation(this, image);
+    const outputs = AppOutputs.of(this);
+    const checksImage = outputs.claimImageValidation(this, image);
     const read = readWorkloadOptions(props);
     const problems: string[] = [...read.problems];
     const { replicas, servicePort, runtimeVolumeMebibytes: volumeMebibytes, ephemeralRequest, ephemeralLimit, autoscaling } = read;
@@ -468,70 +473,48 @@ export class NginxWorkload extends Construct {
         : [{ port: servicePort, targetPort: ports[0], name: 'http' }],
     });
 
-    const report = ChartReport.of(this);
-    report.register(this);
-    const optOuts = read.policyOptOuts;
-    this.node.addValidation({
-      validate: () => {
-        // The image's problems are reported by the first construct using it; nothing is checked or
-        // derived from an invalid image here either.
-        const imageProblems = image.validate();
-        const all = [...problems, ...(checksImage ? imageProblems : [])];
-        if (all.length > 0 || imageProblems.length > 0) {
-          this.checkedState = undefined;
-          report.record(this, undefined);
-          return all;
-        }
-        // cdk8s validates the whole app once per chart: check each state of the objects once.
-        const apiObjects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-        const objects = apiObjects.map(o => this.render(o));
-        this.handOver(apiObjects, objects);
-        const state = JSON.stringify(objects);
-        if (state !== this.checkedState) {
-          this.checkedState = state;
-          const synthesised = this.checkSynthesised(objects[apiObjects.indexOf(deploymentObject)]);
-          const outcome = synthesised.length > 0 ? { problems: synthesised } : this.checkPolicy(objects, optOuts);
-          this.checkedProblems = outcome.problems;
-          report.record(this, outcome.results && { workload: this.node.path, results: outcome.results, facts: this.reportFacts() });
-        }
-        return this.checkedProblems;
-      },
-    });
-  }
-
-  /** Renders an object afresh (never the handed-over manifest): what validation checks. */
-  private render(o: ApiObject): any {
-    let render = this.renderers.get(o);
-    if (render === undefined) {
-      render = o.toJson.bind(o);
-      this.renderers.set(o, render);
-      // The next toJson() after a validation takes the manifest that validation checked (see handOver).
-      o.toJson = () => {
-        const checked = this.renderedFor.get(o);
-        if (checked === undefined) return render!();
-        this.renderedFor.delete(o);
-        return checked;
-      };
-    }
-    return render();
+    ChartReport.of(this).register(this);
+    this.checkInputs = { problems, checksImage, optOuts: read.policyOptOuts };
+    this.node.addValidation({ validate: () => this.check().problems });
   }
 
   /**
-   * Hands the manifests just checked to the synthesis that follows: every cdk8s synthesis (app.synth,
-   * chart.toJson, Testing.synth) validates right before it renders, and validation always renders afresh,
-   * so the next `toJson()` of each object returns exactly the manifest this validation checked instead of
-   * rendering it a second time. Each is used once, and only until the current synchronous run ends (a
-   * microtask drops what is left), so a later change is always rendered.
+   * The policy results of this workload for its chart's report, or undefined while it does not pass. It
+   * reuses the check of the current validation pass when one ran (cdk8s runs no user code within a pass).
+   * @internal
    */
-  private handOver(apiObjects: ApiObject[], manifests: any[]): void {
-    apiObjects.forEach((o, i) => this.renderedFor.set(o, manifests[i]));
-    if (!this.handOverPending) {
-      this.handOverPending = true;
-      queueMicrotask(() => {
-        this.handOverPending = false;
-        this.renderedFor.clear();
-      });
+  public _policyResults(): WorkloadPolicyResults | undefined {
+    const last = this.checked;
+    return (last !== undefined && last.pass === AppOutputs.of(this).pass ? last.outcome : this.check()).passed;
+  }
+
+  /**
+   * Checks the workload's objects as synthesised now (its own validation always does: the tree may have
+   * changed since the last one). Unchanged manifests are not checked again: cdk8s validates the whole app
+   * once per chart, and again at each synthesis.
+   */
+  private check(): WorkloadOutcome {
+    const pass = AppOutputs.of(this).pass;
+    const { problems, checksImage, optOuts } = this.checkInputs;
+    // The image's problems are reported by the first construct using it; nothing is checked or derived from
+    // an invalid image here either.
+    const imageProblems = this.image.validate();
+    const all = [...problems, ...(checksImage ? imageProblems : [])];
+    if (all.length > 0 || imageProblems.length > 0) {
+      this.checked = { pass, outcome: { problems: all } };
+      return this.checked.outcome;
     }
+    const apiObjects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const objects = apiObjects.map(o => o.toJson());
+    const state = JSON.stringify(objects);
+    if (this.checked?.state === state) {
+      this.checked = { ...this.checked, pass };
+      return this.checked.outcome;
+    }
+    const synthesised = this.checkSynthesised(objects[apiObjects.indexOf(ApiObject.of(this.deployment))]);
+    const outcome = synthesised.length > 0 ? { problems: synthesised } : this.checkPolicy(objects, optOuts);
+    this.checked = { pass, state, outcome };
+    return outcome;
   }
 
   /**
@@ -539,7 +522,7 @@ export class NginxWorkload extends Construct {
    * reported by checkSynthesised) and warnings go to stderr. The results of a passing workload go into its
    * chart's hardening report (`<outdir>/reports/<chart>.md` and `.json`).
    */
-  private checkPolicy(objects: any[], optOuts: PolicyOptOut[]): { problems: string[]; results?: ControlResult[] } {
+  private checkPolicy(objects: any[], optOuts: PolicyOptOut[]): WorkloadOutcome {
     let results: ControlResult[];
     try {
       results = evaluatePolicy(objects, optOuts);
@@ -557,7 +540,7 @@ export class NginxWorkload extends Construct {
       const messages = [...new Set(r.violations.map(v => v.message))];
       process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${messages.join(' ')} (${r.violations.map(v => v.object).join(', ')})\n`);
     }
-    return { problems: [], results };
+    return { problems: [], passed: { workload: this.node.path, results, facts: this.reportFacts() } };
   }
 
   /** Facts about the image and config shown in the hardening report. */

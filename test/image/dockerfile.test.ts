@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Copy, DockerfileParser, From, Instruction, JSONInstruction, PropertyInstruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { CONTEXT_MARKER_LINE } from '../../src/image/build-context';
 import { DockerfileInstruction, StageInstruction, quoteShellWord, renderDockerfile, renderInstruction, renderShellCommand } from '../../src/image/dockerfile';
 import { NginxImage, NginxImageProps } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
+import { CONTEXT_MARKER_LINE } from '../../src/output/folder';
 import { shellCommands } from '../helpers/hostile';
 import { Podman, haveCommands } from '../helpers/podman';
 

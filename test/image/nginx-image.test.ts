@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CONTEXT_MARKER_LINE } from '../../src/image/build-context';
 import { COLLECT_ROOTFS_SCRIPT, DEFAULT_BASE_IMAGE, DEFAULT_UID, NginxImage, NginxImageProps, htmlDirProblems, requireNginxImage } from '../../src/image/nginx-image';
 import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
+import { CONTEXT_MARKER_LINE } from '../../src/output/folder';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

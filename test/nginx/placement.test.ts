@@ -375,7 +375,7 @@ describe('checkPlacement', () => {
     const unknown = message({ server: [Directive.of('gzipp', 'on')] });
     expect(unknown).toContain("'gzipp' is not an nginx directive of the http modules");
     expect(unknown).toContain("Did you mean 'gzip'?");
-    expect(unknown).toContain('Check the spelling, or load the module that provides it.');
+    expect(unknown).toContain('Check the spelling, or load the module that provides it with dynamicModules (NginxModules has common ones, such as NginxModules.brotliFilter()).');
     expect(message({ server: [Directive.of('xyzzy_frobnicate')] })).not.toContain('Did you mean');
     expect(message({ main: [Directive.of('constructor')] })).toContain("'constructor' is not an nginx directive");
   });

@@ -87,17 +87,41 @@ describe('the checked manifests are the synthesised ones', () => {
     return { app, chart, w, cleanUp: () => fs.rmSync(app.outdir, { recursive: true, force: true }) };
   }
 
-  test('a synth renders each object once: the validation\'s manifest is handed over', () => {
-    const { chart, w, cleanUp } = setUp();
+  test('a synth renders each object once per validation pass and once for the output; toJson stays cdk8s\'s own', () => {
+    const { app, chart, w, cleanUp } = setUp();
     const deployment = ApiObject.of(w.deployment);
     const spy = jest.spyOn(Object.getPrototypeOf(deployment), 'toJson');
     try {
+      // Testing.synth: one validation pass (the workload's check, shared with the report), then the output.
       const objects = Testing.synth(chart);
-      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.contexts.filter(c => c === deployment)).toHaveLength(2);
       expect(objects.find(o => o.kind === 'Deployment').spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
+      expect(Object.prototype.hasOwnProperty.call(deployment, 'toJson')).toBe(false);
+      // app.synth with one chart: two passes (the app's, then the chart's), then the output.
+      spy.mockClear();
+      app.synth();
+      expect(spy.mock.contexts.filter(c => c === deployment)).toHaveLength(3);
+      expect(fs.existsSync(path.join(app.outdir, 'reports/web.json'))).toBe(true);
     } finally {
       spy.mockRestore();
       cleanUp();
+    }
+  });
+
+  test('the report does not depend on the order of validation: a chart validated after the writer is reported in the same pass', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-'));
+    try {
+      const app = new App({ outdir });
+      // The writer is created with the first chart's workload, so the second chart comes after it.
+      workload(new Chart(app, 'first', { namespace: 'web' }), 'a');
+      const second = new Chart(app, 'second', { namespace: 'web' });
+      workload(second, 'b');
+      expect(app.node.children.map(c => c.node.id)).toEqual(['first', 'cdk8s-scratch-nginx', 'second']);
+      Testing.synth(second);
+      expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports/second.json'), 'utf8')).workloads.map((x: any) => x.workload)).toEqual(['second/b']);
+      expect(fs.existsSync(path.join(outdir, 'reports/first.json'))).toBe(true);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
 
@@ -112,7 +136,7 @@ describe('the checked manifests are the synthesised ones', () => {
     }
   });
 
-  test('what validation leaves unused is dropped when the synchronous run ends', async () => {
+  test('a change after a validation is rendered, in the same synchronous run and after it', async () => {
     const { w, cleanUp } = setUp();
     try {
       expect(w.node.validate()).toEqual([]);

@@ -2,16 +2,15 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CONTEXT_MARKER_LINE, writeBuildContext } from '../../src/image/build-context';
-import { BuildContextFile } from '../../src/image/nginx-image';
+import { CONTEXT_MARKER_LINE, FolderFile, writeBuildContext } from '../../src/output/folder';
 import { readTree } from '../helpers/synth';
 
 let work: string;
 beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'build-context-')); });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const IGNORE: BuildContextFile = { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n*\n` };
-const FILES: BuildContextFile[] = [
+const IGNORE: FolderFile = { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n*\n` };
+const FILES: FolderFile[] = [
   IGNORE,
   { path: 'Dockerfile', content: 'FROM scratch\n' },
   { path: 'collect-rootfs.sh', content: '#!/bin/sh\n' },
@@ -101,7 +100,7 @@ describe('writeBuildContext', () => {
     expect(readTree(dir)).toEqual(tree);
   });
 
-  test.each<[string, BuildContextFile[]]>([
+  test.each<[string, FolderFile[]]>([
     ['no .dockerignore', FILES.filter(f => f.path !== '.dockerignore')],
     ['a .dockerignore without the marker line', [{ path: '.dockerignore', content: '*\n' }, ...FILES.slice(1)]],
     ['a .dockerignore whose marker line does not end', [{ path: '.dockerignore', content: CONTEXT_MARKER_LINE }, ...FILES.slice(1)]],
@@ -126,7 +125,7 @@ describe('writeBuildContext', () => {
     // Jest runs test files in parallel workers, and two apps may write the same content-addressed context.
     const dir = path.join(work, 'shared');
     const script = [
-      `const { writeBuildContext } = require(${JSON.stringify(path.resolve(__dirname, '../../src/image/build-context'))});`,
+      `const { writeBuildContext } = require(${JSON.stringify(path.resolve(__dirname, '../../src/output/folder'))});`,
       `const files = ${JSON.stringify(FILES)};`,
       `for (let i = 0; i < 40; i++) writeBuildContext(${JSON.stringify(dir)}, files);`,
     ].join('\n');

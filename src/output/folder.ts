@@ -1,7 +1,16 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BuildContextFile } from './nginx-image';
+
+/** One file of a folder the writer writes: text, or a local file copied byte for byte. */
+export interface FolderFile {
+  /** Path relative to the folder, with `/` separators. */
+  readonly path: string;
+  /** File content (text). Empty when `sourcePath` is set. */
+  readonly content: string;
+  /** A local file copied byte for byte instead of `content`. */
+  readonly sourcePath?: string;
+}
 
 /**
  * First line of the generated `.dockerignore`. It marks a build-context folder as written by this library,
@@ -28,7 +37,7 @@ function writtenByThisLibrary(dir: string, entries: string[]): boolean {
  * content and modes (0644, 0755 for folders and scripts, whatever the umask or the source's mode): two synths
  * of the same model give identical folders. Each folder is created once.
  */
-export function writeBuildContext(dir: string, files: readonly BuildContextFile[]): void {
+export function writeBuildContext(dir: string, files: readonly FolderFile[]): void {
   const ignore = files.find(f => f.path === '.dockerignore');
   if (ignore?.content.startsWith(`${CONTEXT_MARKER_LINE}\n`) !== true) {
     throw new Error(`a build context needs a .dockerignore that starts with the line ${JSON.stringify(CONTEXT_MARKER_LINE)}.`);
@@ -108,7 +117,7 @@ function removeMarkerLast(dir: string): void {
 }
 
 /** Writes `files` into a new folder `dir` with fixed modes, in the given order. */
-function writeFiles(dir: string, files: readonly BuildContextFile[]): void {
+function writeFiles(dir: string, files: readonly FolderFile[]): void {
   fs.mkdirSync(dir);
   // Modes are set, not left to the umask: the image copies them, and nginx reads the files as non-root.
   fs.chmodSync(dir, 0o755);
