@@ -1,7 +1,13 @@
 export { Directive } from './nginx/directive';
 export { NginxParser } from './nginx/parse';
 export * from './nginx/findings';
-export * from './nginx/features';
+export * from './nginx/features/brotli';
+export * from './nginx/features/gzip';
+export * from './nginx/features/headers';
+export * from './nginx/features/logging';
+export * from './nginx/features/proxy';
+export * from './nginx/features/rate-limit';
+export * from './nginx/features/tls';
 export * from './nginx/server';
 export * from './nginx/config';
 export * from './nginx/modules';

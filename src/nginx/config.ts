@@ -1,7 +1,14 @@
 import { checkSecurity } from './checks';
 import { Directive, walkDirectives } from './directive';
 import { NginxConfigError, sealedMessage } from './errors';
-import { AccessLogFormat, DEFAULT_SECURITY_HEADERS, GZIP_TYPES, JSON_LOG_FORMAT, NginxUpstreamOptions, RateLimitOptions } from './features';
+import { BrotliProps } from './features/brotli';
+import { HttpFeature } from './features/feature';
+import { GzipProps } from './features/gzip';
+import { DEFAULT_SECURITY_HEADERS } from './features/headers';
+import { AccessLogFormat, JSON_LOG_FORMAT } from './features/logging';
+import { NginxUpstreamOptions } from './features/proxy';
+import { RateLimitOptions, RateLimitProps } from './features/rate-limit';
+import { HTTP_FEATURES } from './features/registry';
 import { ConfigFinding, Severity } from './findings';
 import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
@@ -75,8 +82,11 @@ export interface WritablePath {
   readonly directive: string;
 }
 
-/** Properties of an nginx configuration. */
-export interface NginxConfigProps {
+/**
+ * Properties of an nginx configuration. The typed features of `http { }` (gzip, rate limits, brotli) bring
+ * their own props, each from its file under `nginx/features/`.
+ */
+export interface NginxConfigProps extends GzipProps, RateLimitProps, BrotliProps {
   /**
    * `worker_processes`.
    * @default 'auto'
@@ -140,16 +150,6 @@ export interface NginxConfigProps {
    */
   readonly accessLogFormat?: AccessLogFormat;
   /**
-   * Compress text responses on the fly (gzip, level 5, from 1 KiB, with `Vary: Accept-Encoding`).
-   * @default true
-   */
-  readonly gzip?: boolean;
-  /**
-   * Serve precompressed `<file>.gz` files when they exist (`gzip_static on`).
-   * @default false
-   */
-  readonly gzipStatic?: boolean;
-  /**
    * Security headers sent with every response, in every block (the library repeats them wherever a block
    * adds its own headers, so nginx's add_header inheritance never drops them). Merged over the defaults
    * (`DEFAULT_SECURITY_HEADERS`: X-Content-Type-Options, X-Frame-Options, Referrer-Policy,
@@ -157,11 +157,6 @@ export interface NginxConfigProps {
    * @default - DEFAULT_SECURITY_HEADERS
    */
   readonly securityHeaders?: { [name: string]: string };
-  /**
-   * Per-client request and connection limits; over the limit nginx answers 429.
-   * @default - no rate limit (behind a load balancer every client may share one address)
-   */
-  readonly rateLimit?: RateLimitOptions;
   /**
    * Largest request body (`client_max_body_size`); bodies are buffered in the memory-backed runtimeDir.
    * @default '1m'
@@ -234,7 +229,7 @@ export class NginxConfig {
   public readonly accessLog: boolean;
   /** Dynamic modules loaded with `load_module`: the paths of `modules`, then those of `dynamicModules`. */
   public readonly modules: string[];
-  /** The declared dynamic modules (see `dynamicModules`). */
+  /** The declared dynamic modules: those of `dynamicModules`, then those a typed feature needs (such as `brotli`). */
   public readonly dynamicModules: NginxModule[];
 
   /** Access log format. */
@@ -261,6 +256,8 @@ export class NginxConfig {
   private readonly httpExtra: Directive[] = [];
 
   private readonly props: NginxConfigProps;
+  /** Each typed feature with its value from the props. */
+  private readonly featureValues: ReadonlyArray<{ readonly feature: HttpFeature<unknown>; readonly value: unknown }>;
   private readonly memos = new Map<string, unknown>();
   private sealed = false;
   /** Problems of the props, found as they were read. */
@@ -288,11 +285,15 @@ export class NginxConfig {
     this.accessLog = reader.boolean('accessLog', p.accessLog, true);
     this.modules = reader.list('modules', p.modules, [], (prop, m) => reader.optionalPath(prop, m ?? null, { example: '/usr/lib/nginx/modules/ngx_http_image_filter_module.so' }),
       "['/usr/lib/nginx/modules/ngx_http_image_filter_module.so']");
-    this.dynamicModules = readModules(reader, p.dynamicModules);
-    this.modules.push(...this.dynamicModules.map(m => m.path));
+    this.featureValues = HTTP_FEATURES.map(f => ({ feature: f, value: f.read(reader, p) }));
+    const declared = readModules(reader, p.dynamicModules);
+    this.modules.push(...declared.map(m => m.path));
+    // A module a feature needs is declared and loaded once, whether or not the props list it too.
+    const needed = this.featureValues.flatMap(({ feature, value }) => feature.modules(value))
+      .filter((m, i, all) => !declared.some(d => d.path === m.path) && all.findIndex(o => o.path === m.path) === i);
+    this.dynamicModules = [...declared, ...needed];
+    this.modules.push(...needed.map(m => m.path).filter(path => !this.modules.includes(path)));
     this.accessLogFormat = reader.enumValue('accessLogFormat', p.accessLogFormat, AccessLogFormat, AccessLogFormat.MAIN);
-    this.gzip = reader.boolean('gzip', p.gzip, true);
-    this.gzipStatic = reader.boolean('gzipStatic', p.gzipStatic, false);
     const headers: { [name: string]: string } = {
       ...DEFAULT_SECURITY_HEADERS,
       ...reader.stringMap('securityHeaders', p.securityHeaders ?? {},
@@ -301,12 +302,9 @@ export class NginxConfig {
     };
     for (const k of Object.keys(headers)) if (headers[k] === '') delete headers[k];
     this.securityHeaders = headers;
-    const rate = reader.struct('rateLimit', p.rateLimit, '{ requestsPerSecond: 20 }');
-    this.rateLimit = rate === undefined ? undefined : {
-      requestsPerSecond: reader.integer('rateLimit.requestsPerSecond', rate.requestsPerSecond ?? null, 1, { min: 1, max: 1000000, example: 20 }),
-      burst: reader.optionalInteger('rateLimit.burst', rate.burst, { min: 1, max: 1000000, example: 40, why: 'nginx refuses burst=0' }),
-      connectionsPerClient: reader.optionalInteger('rateLimit.connectionsPerClient', rate.connectionsPerClient, { min: 1, max: 65535, example: 50, why: "nginx's limit_conn maximum" }),
-    };
+    const value = <T>(name: string) => this.featureValues.find(f => f.feature.name === name)!.value as T;
+    ({ gzip: this.gzip, gzipStatic: this.gzipStatic } = value<Required<GzipProps>>('gzip'));
+    this.rateLimit = value<RateLimitOptions | undefined>('rate-limit');
     this.clientMaxBodySize = reader.string('clientMaxBodySize', p.clientMaxBodySize, '1m', {
       pattern: /^[0-9]{1,12}[kKmMgG]?$/, maxLength: 13, example: '1m', expected: "an nginx size, a number with an optional k, m or g ('0' disables the check)",
     });
@@ -501,25 +499,7 @@ export class NginxConfig {
         Directive.of('send_timeout', `${this.clientTimeoutSeconds}s`),
         Directive.of('reset_timedout_connection', 'on'),
         ...TEMP_PATHS.map(([d, dir]) => Directive.of(d, p(dir))),
-        ...(this.gzip ? [
-          Directive.of('gzip', 'on'),
-          Directive.of('gzip_vary', 'on'),
-          Directive.of('gzip_comp_level', '5'),
-          Directive.of('gzip_min_length', '1024'),
-          Directive.of('gzip_proxied', 'any'),
-          Directive.of('gzip_types', ...GZIP_TYPES),
-        ] : []),
-        ...(this.gzipStatic ? [Directive.of('gzip_static', 'on')] : []),
-        ...(this.rateLimit ? [
-          Directive.of('limit_req_zone', '$binary_remote_addr', 'zone=per_client:10m', `rate=${this.rateLimit.requestsPerSecond}r/s`),
-          Directive.of('limit_req', 'zone=per_client', `burst=${this.rateLimit.burst ?? this.rateLimit.requestsPerSecond * 2}`, 'nodelay'),
-          Directive.of('limit_req_status', '429'),
-          ...(this.rateLimit.connectionsPerClient === undefined ? [] : [
-            Directive.of('limit_conn_zone', '$binary_remote_addr', 'zone=conn_per_client:10m'),
-            Directive.of('limit_conn', 'conn_per_client', String(this.rateLimit.connectionsPerClient)),
-            Directive.of('limit_conn_status', '429'),
-          ]),
-        ] : []),
+        ...this.featureValues.flatMap(({ feature, value }) => feature.directives(value)),
         ...Object.keys(this.securityHeaders).sort().map(h => Directive.of('add_header', h, this.securityHeaders[h], 'always')),
         ...this.upstreamList.map(u => Directive.withBlock('upstream', [u.name], [
           ...u.servers.map(srv => Directive.of('server', srv)),

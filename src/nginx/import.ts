@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ConfigFile, NginxConfig, NginxConfigProps } from './config';
 import { Directive } from './directive';
+import { HTTP_FEATURES } from './features/registry';
+import { NginxModule, knownModule } from './modules';
 import { NginxSyntaxError, parseNginx } from './parse';
 import { NGINX_CONF_DIR } from './paths';
 import { NginxServerOptions } from './server';
@@ -17,7 +19,9 @@ const MANAGED_MAIN = new Set(['user', 'pid', 'worker_processes', 'worker_shutdow
 const MANAGED_HTTP = new Set([
   'default_type', 'sendfile', 'tcp_nopush', 'keepalive_timeout', 'server_tokens', 'absolute_redirect', 'access_log', 'error_log',
   'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path',
-  'client_max_body_size', 'gzip', 'gzip_types', 'client_body_timeout', 'client_header_timeout', 'send_timeout',
+  'client_max_body_size', 'client_body_timeout', 'client_header_timeout', 'send_timeout',
+  // Each typed feature's own directives (nginx/features/): mapped to its props by the feature.
+  ...HTTP_FEATURES.flatMap(f => [...f.imported]),
 ]);
 
 function globToRegExp(glob: string): RegExp {
@@ -173,15 +177,19 @@ export function importNginxConfig(
   const http = find(tree, 'http')?.block ?? [];
   const errorLog = find(tree, 'error_log');
   const keepalive = find(http, 'keepalive_timeout')?.args[0];
+  const loaded = tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`));
   const config = create({
     workerProcesses: find(tree, 'worker_processes')?.args[0],
     workerConnections: Number(find(events, 'worker_connections')?.args[0] ?? 1024),
     errorLogLevel: errorLog?.args[1],
-    modules: tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`)),
+    // A module NginxModules declares comes in as a dynamic module, so that its directives are known.
+    modules: loaded.filter(m => knownModule(m) === undefined),
+    dynamicModules: loaded.map(knownModule).filter((m): m is NginxModule => m !== undefined),
     keepaliveTimeoutSeconds: seconds(keepalive),
     workerShutdownTimeoutSeconds: seconds(find(tree, 'worker_shutdown_timeout')?.args[0]),
     // An imported open_file_cache is kept as it is, in place of the library's.
     openFileCacheEntries: http.some(d => d.name.startsWith('open_file_cache')) ? 0 : undefined,
+    ...Object.assign({}, ...HTTP_FEATURES.map(f => f.importProps(http))),
     servers: [],
     ...props,
   });

@@ -1,6 +1,8 @@
 import { Directive } from './directive';
 import { sealedMessage } from './errors';
-import { ProxyLocationOptions, STATIC_ASSET_EXTENSIONS, TlsOptions, TlsProfile, proxyDirectives, tlsDirectives } from './features';
+import { STATIC_ASSET_EXTENSIONS } from './features/headers';
+import { ProxyLocationOptions, proxyDirectives } from './features/proxy';
+import { TlsOptions, TlsProfile, tlsDirectives } from './features/tls';
 import { NGINX_CONF_DIR, NGINX_HTML_DIR } from './paths';
 import { describeValue } from '../input/describe';
 import { PropReader } from '../input/reader';

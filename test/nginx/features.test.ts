@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
+import { AccessLogFormat, TlsProfile } from '../../src';
 import { NginxConfig } from '../../src/nginx/config';
-import { AccessLogFormat, TlsProfile } from '../../src/nginx/features';
 import { LiveNginx, freePort, selfSignedCertificate, startNginx } from '../helpers/live-nginx';
 import { nginxTest } from '../helpers/nginx-t';
 
