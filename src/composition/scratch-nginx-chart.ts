@@ -1,7 +1,8 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NginxImage } from '../image/nginx-image';
-import { NginxWorkload, NginxWorkloadOptions } from '../workload/nginx-workload';
+import { NginxWorkload } from '../workload/nginx-workload';
+import { NginxWorkloadOptions } from '../workload/options';
 
 /** Properties of `ScratchNginxChart`. */
 export interface ScratchNginxChartProps extends ChartProps, NginxWorkloadOptions {

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { NginxImage, NginxImageProps } from '../image/nginx-image';
 import { ScratchImage } from '../image/scratch-image';
-import { NginxWorkload, NginxWorkloadOptions } from '../workload/nginx-workload';
+import { NginxWorkload } from '../workload/nginx-workload';
+import { NginxWorkloadOptions } from '../workload/options';
 
 /** Properties of `ScratchNginx`: the image (with its nginx config) and the workload. */
 export interface ScratchNginxProps extends NginxImageProps, NginxWorkloadOptions {

@@ -1,5 +1,5 @@
 import type { NginxImage } from './nginx-image';
-import type { WritablePath } from '../nginx/config';
+import type { WritablePath } from '../nginx/config-props';
 
 /**
  * The derived plan of one nginx site: every fact that more than one output needs, computed once from the

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ConfigFile, NginxConfig, NginxConfigProps } from './config';
+import type { NginxConfig } from './config';
+import type { ConfigFile, NginxConfigProps } from './config-props';
 import { Directive } from './directive';
 import { HTTP_FEATURES } from './features/registry';
 import { NginxModule, knownModule } from './modules';

@@ -11,7 +11,8 @@ import { build } from '../../examples/cdk-fargate/main';
 import { ScratchImageAsset } from '../../src/aws/scratch-image-asset';
 import { ScratchNginxFargate, ScratchNginxFargateProps } from '../../src/aws/scratch-nginx-fargate';
 import { NginxImage, NginxImageProps } from '../../src/image/nginx-image';
-import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
+import { NginxConfigProps } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { COLLECT_ROOTFS_SCRIPT, DEFAULT_BASE_IMAGE, DEFAULT_UID, NginxImage, NginxImageProps, htmlDirProblems, requireNginxImage } from '../../src/image/nginx-image';
-import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
+import { NginxConfigProps } from '../../src/nginx/config-props';
 import { CONTEXT_MARKER_LINE } from '../../src/output/folder';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;

@@ -1,7 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { NginxImage } from '../../src/image/nginx-image';
 import { GRACE_MARGIN_SECONDS, ListenerScheme, deriveSitePlan } from '../../src/image/site-plan';
-import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
+import { NginxConfigProps } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 import { NginxWorkload } from '../../src/workload/nginx-workload';
 

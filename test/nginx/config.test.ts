@@ -1,4 +1,5 @@
-import { NginxConfig, NginxConfigProps, parseListenPort } from '../../src/nginx/config';
+import { NginxConfig, parseListenPort } from '../../src/nginx/config';
+import { NginxConfigProps } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 import { LocationModifier, NginxServer, NginxServerOptions } from '../../src/nginx/server';
 

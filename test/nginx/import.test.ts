@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigFile, NginxConfig } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
+import { ConfigFile } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 import { parseNginx, sameDirectives } from '../../src/nginx/parse';
 import { nginxTest } from '../helpers/nginx-t';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { NginxImage } from '../../src/image/nginx-image';
-import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
+import { NginxConfigProps } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 import { NginxModule, NginxModules } from '../../src/nginx/modules';
 import { HOST_NGINX, nginxTest, uncheckedFiles } from '../helpers/nginx-t';

@@ -1,10 +1,12 @@
 import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { NginxImage, NginxImageProps } from '../../src/image/nginx-image';
-import { NginxConfig, NginxConfigProps } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
+import { NginxConfigProps } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 import { checkPodSecurityRestricted } from '../../src/policy/pss';
-import { ConfigDelivery, NginxWorkload, NginxWorkloadOptions } from '../../src/workload/nginx-workload';
+import { NginxWorkload } from '../../src/workload/nginx-workload';
+import { ConfigDelivery, NginxWorkloadOptions } from '../../src/workload/options';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
 import { NginxImage } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
-import { ConfigDelivery, NginxWorkload } from '../../src/workload/nginx-workload';
+import { NginxWorkload } from '../../src/workload/nginx-workload';
+import { ConfigDelivery } from '../../src/workload/options';
 import { validateSchema } from '../helpers/schema';
 import { EXAMPLES, manifests, synthExample } from '../helpers/synth';
 
