@@ -9,6 +9,7 @@ export * from './nginx/features/proxy';
 export * from './nginx/features/rate-limit';
 export * from './nginx/features/tls';
 export * from './nginx/server';
+export * from './nginx/server-options';
 export * from './nginx/config';
 export * from './nginx/config-props';
 export * from './nginx/modules';

@@ -4,7 +4,7 @@ import { AccessLogFormat } from './features/logging';
 import { NginxUpstreamOptions } from './features/proxy';
 import { RateLimitProps } from './features/rate-limit';
 import { NginxModule } from './modules';
-import { NginxServerOptions } from './server';
+import { NginxServerOptions } from './server-options';
 
 /** One rendered configuration file, relative to the nginx configuration directory. */
 export interface ConfigFile {

@@ -8,7 +8,7 @@ import { HTTP_FEATURES } from './features/registry';
 import { NginxModule, knownModule } from './modules';
 import { NginxSyntaxError, parseNginx } from './parse';
 import { NGINX_CONF_DIR } from './paths';
-import { NginxServerOptions } from './server';
+import { NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
 import { characterProblem } from '../input/reader';
 

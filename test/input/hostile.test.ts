@@ -11,7 +11,7 @@ import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
 import { parseNginx, sameDirectives } from '../../src/nginx/parse';
 import { renderDirectives } from '../../src/nginx/render';
-import { LocationModifier } from '../../src/nginx/server';
+import { LocationModifier } from '../../src/nginx/server-options';
 import { NginxWorkload } from '../../src/workload/nginx-workload';
 import {
   WRONG_FOR_LIST, WRONG_FOR_STRING, WRONG_FOR_STRUCT, allDirectives, argsOf, booleanValue, dockerKeywords, dockerLabels, dockerStages,

@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import { NginxConfig } from '../../src/nginx/config';
 import { Directive, walkDirectives } from '../../src/nginx/directive';
 import { NginxConfigError } from '../../src/nginx/errors';
-import { LocationModifier } from '../../src/nginx/server';
+import { LocationModifier } from '../../src/nginx/server-options';
 import { LiveNginx, freePort, startNginx } from '../helpers/live-nginx';
 import { HOST_NGINX } from '../helpers/nginx-t';
 

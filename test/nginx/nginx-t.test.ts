@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
-import { LocationModifier } from '../../src/nginx/server';
+import { LocationModifier } from '../../src/nginx/server-options';
 import { HOST_NGINX, nginxTest, uncheckedFiles } from '../helpers/nginx-t';
 
 const haveNginx = fs.existsSync(HOST_NGINX);

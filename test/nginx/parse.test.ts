@@ -2,7 +2,7 @@ import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
 import { NginxSyntaxError, parseNginx, sameDirectives } from '../../src/nginx/parse';
 import { renderArgument, renderDirectives } from '../../src/nginx/render';
-import { LocationModifier } from '../../src/nginx/server';
+import { LocationModifier } from '../../src/nginx/server-options';
 
 describe('parseNginx follows nginx\'s lexer', () => {
   test('simple and block directives, comments dropped', () => {

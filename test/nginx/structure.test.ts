@@ -1,6 +1,6 @@
 import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
-import { LocationModifier } from '../../src/nginx/server';
+import { LocationModifier } from '../../src/nginx/server-options';
 import { checkStructure, locationFormProblem, servedFolderProblem } from '../../src/nginx/structure';
 
 describe('location forms, as nginx reads them', () => {
