@@ -1,5 +1,6 @@
 import { checkSecurity } from './checks';
 import { ConfigFile, NginxConfigProps, WritablePath } from './config-props';
+import { parseListenPort, validateConfig } from './config-validation';
 import { Directive, walkDirectives } from './directive';
 import { NginxConfigError, sealedMessage } from './errors';
 import { HttpFeature } from './features/feature';
@@ -14,15 +15,15 @@ import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
 import { moduleReference, readModules } from './module-reference';
 import { NginxModule } from './modules';
-import { NGINX_CONF_DIR, checkAbsolutePath, isUnder } from './paths';
+import { NGINX_CONF_DIR } from './paths';
 import { checkPlacement } from './placement';
 import { renderDirectives } from './render';
 import { NginxServer } from './server';
-import { NginxServerOptions, checkPort } from './server-options';
-import { HEADER_NAME, checkStructure } from './structure';
+import { NginxServerOptions } from './server-options';
+import { HEADER_NAME } from './structure';
 import { checkVariables } from './variables';
 import { describeValue } from '../input/describe';
-import { PropReader, isPathUnder } from '../input/reader';
+import { PropReader } from '../input/reader';
 
 /** The seed's `main` access-log format. */
 export const MAIN_LOG_FORMAT = '$remote_addr - $remote_user [$time_local] "$request" '
@@ -44,14 +45,6 @@ const WRITING_DIRECTIVES = new Set([
   ...TEMP_PATHS.map(([d]) => d),
   'proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path',
   'access_log', 'error_log',
-]);
-
-/** Directives the library sets that nginx accepts only once per block. */
-const SINGLE_DIRECTIVES = new Set([
-  'pid', 'worker_processes', 'worker_connections', 'worker_shutdown_timeout', 'sendfile', 'keepalive_timeout', 'server_tokens',
-  'absolute_redirect', 'default_type', 'root', 'gzip', 'gzip_types', 'client_max_body_size', 'client_body_timeout',
-  'client_header_timeout', 'send_timeout', 'limit_req_status', 'tcp_nopush', 'open_file_cache', 'open_file_cache_valid',
-  'open_file_cache_errors', ...TEMP_PATHS.map(([d]) => d),
 ]);
 
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
@@ -507,127 +500,19 @@ export class NginxConfig {
   }
 
   private computeValidate(): string[] {
-    const problems: string[] = [...this.propProblems, ...this.callProblems];
-    const runtimeExample = `'${this.runtimeDir}/...'`;
-    for (const folder of [NGINX_CONF_DIR, ...new Set(this.serverList.map(s => s.root))]) {
-      if (isPathUnder(folder, this.runtimeDir)) {
-        problems.push(`runtimeDir ${describeValue(this.runtimeDir)} holds ${folder}, which the image ships; the writable volume mounted there would hide it. Use a folder of its own, such as '/dev/shm'.`);
-      }
-    }
-    const upstreamNames = new Set<string>();
-    for (const u of this.upstreamList) {
-      if (upstreamNames.has(u.name)) problems.push(`upstream '${u.name}' is defined twice; nginx refuses duplicate upstreams. Give each its own name.`);
-      upstreamNames.add(u.name);
-      if (u.servers.length === 0) problems.push(`upstream '${u.name}' has no servers; list at least one 'host:port', such as 'api.default.svc.cluster.local:8080'.`);
-      for (const srv of u.servers) {
-        if (!/^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):[0-9]{1,5}$/.test(srv) || Number(srv.split(':').pop()) > 65535 || Number(srv.split(':').pop()) < 1) {
-          problems.push(`upstream '${u.name}': server ${describeValue(srv)} must be 'host:port' with a port from 1 to 65535, such as 'api.default.svc.cluster.local:8080'.`);
-        }
-      }
-    }
-    for (const s of this.serverList) {
-      for (const up of s.proxiedUpstreams) {
-        if (!upstreamNames.has(up)) problems.push(`server '${s.name}' proxies to upstream '${up}', which is not defined; add it with addUpstream({ name: '${up}', servers: ['host:port'] }).`);
-      }
-    }
-    const loaded = new Set<string>();
-    for (const m of this.modules) {
-      if (loaded.has(m)) problems.push(`modules lists ${describeValue(m)} twice (modules and dynamicModules together; nginx: "module is already loaded"); list each module once.`);
-      loaded.add(m);
-    }
-    if (this.serverList.length === 0) {
-      problems.push("the configuration has no server; add one with addServer({ name: 'default' }) (the probes need a port and a health path).");
-    }
-    const byFile = new Map<string, number>();
-    const byPortAndName = new Map<string, string>();
-    const defaultByPort = new Map<number, string>();
-    for (const s of this.serverList) {
-      problems.push(...s.validate());
-      byFile.set(s.name, (byFile.get(s.name) ?? 0) + 1);
-      for (const n of s.serverNames) {
-        // nginx compares host names case-insensitively.
-        const key = `${s.port} ${n.toLowerCase()}`;
-        const other = byPortAndName.get(key);
-        if (other !== undefined) {
-          problems.push(`servers '${other}' and '${s.name}' both answer for '${n}' on port ${s.port}; nginx ignores the second ("conflicting server name"). Give one of them another server name or another port.`);
-        }
-        byPortAndName.set(key, s.name);
-      }
-      if (s.defaultServer) {
-        const other = defaultByPort.get(s.port);
-        if (other !== undefined) {
-          problems.push(`servers '${other}' and '${s.name}' are both the default_server of port ${s.port}; nginx refuses to start. Keep defaultServer on one of them.`);
-        }
-        defaultByPort.set(s.port, s.name);
-      }
-    }
-    for (const [name, count] of byFile) {
-      if (count > 1) {
-        problems.push(`${count} servers are named '${name}' and would all write conf.d/${name}.conf; give each server its own name.`);
-      }
-    }
-    // Every name and argument as the renderer would refuse it, location forms, served folders: the other
-    // checks read arguments as strings, so they run only on a tree that passes.
-    // The model's own trees, before inherited headers are repeated (a bad header is reported once).
-    const structure = [
-      ...checkStructure(this.mainTree(), 'nginx.conf'),
-      ...this.serverList.flatMap(s => checkStructure([s.toDirective()], `conf.d/${s.name}.conf`)),
-    ];
-    if (structure.length > 0) return [...problems, ...structure];
-    const typedListens = new Set(this.serverList.map(s => String(s.port)));
-    walkDirectives(this.effectiveTree(), (d, parents) => {
-      if (d.block) {
-        const seen = new Set<string>();
-        for (const child of d.block) {
-          if (SINGLE_DIRECTIVES.has(child.name) && seen.has(child.name)) {
-            problems.push(`'${child.name}' is set twice in the '${d.name}' block, which nginx refuses ("directive is duplicate"); the library already sets it: change it through the typed props instead of adding it again.`);
-          }
-          seen.add(child.name);
-        }
-      }
-      // The typed servers' own listen lines are checked by their port above.
-      if (d.name === 'listen' && d.args[0] !== undefined && !d.args[0].startsWith('unix:') && !typedListens.has(d.args[0])) {
-        const port = parseListenPort(d.args[0]);
-        if (port === undefined) {
-          problems.push(`listen ${JSON.stringify(d.args[0])} names no port, so nginx listens on 80, which a non-root nginx cannot bind; add a port >= 1024, such as '8080'.`);
-        }
-      }
-      if (d.name === 'user' && parents.length === 0) {
-        problems.push("the 'user' directive has no effect in a non-root container (nginx ignores it with a warning); remove it and set the image's uid/gid instead.");
-      }
+    return validateConfig({
+      problems: [...this.propProblems, ...this.callProblems],
+      runtimeDir: this.runtimeDir,
+      servers: this.serverList,
+      upstreams: this.upstreamList,
+      modules: this.modules,
+      workerConnections: this.workerConnections,
+      mainTree: () => this.mainTree(),
+      effectiveTree: () => this.effectiveTree(),
+      listenPorts: () => this.listenPorts(),
+      writablePaths: () => this.writablePaths(),
+      findings: () => this.findings(),
     });
-    const typedPorts = new Set(this.serverList.map(s => s.port));
-    for (const port of this.listenPorts().filter(x => !typedPorts.has(x))) {
-      problems.push(...checkPort(port, 'listen (added with addDirective)'));
-    }
-    // Each listening socket takes a worker connection; nginx needs at least one more to serve anything.
-    const sockets = new Set<string>();
-    walkDirectives(this.effectiveTree(), d => {
-      if (d.name === 'listen' && typeof d.args[0] === 'string') sockets.add(d.args[0]);
-    });
-    if (this.workerConnections <= sockets.size) {
-      problems.push(`workerConnections ${this.workerConnections} is not more than the ${sockets.size} listening sockets (nginx: "worker_connections are not enough"); use a larger number, such as 1024.`);
-    }
-    for (const w of this.writablePaths()) {
-      problems.push(...checkAbsolutePath(w.path, `${w.directive}`, runtimeExample));
-      if (w.path.startsWith('/') && !isUnder(w.path, this.runtimeDir)) {
-        problems.push(`${w.directive} writes to ${w.path}, which is on the read-only root filesystem (only ${this.runtimeDir} is writable); move it under ${this.runtimeDir}${w.directive.endsWith('_log') ? ', or log to /dev/stdout or stderr' : ''}.`);
-      }
-    }
-    if (problems.length > 0) {
-      // The tree checks mostly echo a wrong typed option: report those first.
-      return problems;
-    }
-    return this.findings().filter(f => f.severity === Severity.ERROR).map(f => `${f.where}: ${f.message} [${f.check}]`);
   }
-}
 
-/** The TCP port of a `listen` argument (`8080`, `*:8080`, `[::]:8080`, `127.0.0.1:8080`), if it names one. */
-export function parseListenPort(arg: string): number | undefined {
-  if (typeof arg !== 'string' || arg.startsWith('unix:')) return undefined;
-  const m = /^(?:.*:)?(\d+)$/.exec(arg);
-  if (!m) return undefined;
-  // An IPv6 address alone ("[::1]") ends with ']' and does not match; "[::]:8080" does.
-  if (arg.startsWith('[') && !/\]:\d+$/.test(arg)) return undefined;
-  return Number(m[1]);
 }

@@ -1,5 +1,6 @@
-import { NginxConfig, parseListenPort } from '../../src/nginx/config';
+import { NginxConfig } from '../../src/nginx/config';
 import { NginxConfigProps } from '../../src/nginx/config-props';
+import { parseListenPort } from '../../src/nginx/config-validation';
 import { Directive } from '../../src/nginx/directive';
 import { NginxServer } from '../../src/nginx/server';
 import { LocationModifier, NginxServerOptions } from '../../src/nginx/server-options';
