@@ -43,8 +43,14 @@ export class ScratchImage extends Construct {
     const outputs = AppOutputs.of(this);
     const taken = outputs.claimFolder(this, this.contextPath);
     const checksImage = outputs.claimImageValidation(this, this.image);
-    // The folder's own problems: always this construct's to report.
-    const folderProblems = (): string[] => {
+    // The folder's own problems: always this construct's to report. They read the filesystem (htmlDir): the
+    // validation looks afresh, and the writer reuses what it found in the same validation pass.
+    let checkedIn: { pass: number; problems: string[] } | undefined;
+    const folderProblems = (fresh: boolean): string[] => {
+      if (fresh || checkedIn?.pass !== outputs.pass) checkedIn = { pass: outputs.pass, problems: findFolderProblems() };
+      return checkedIn.problems;
+    };
+    const findFolderProblems = (): string[] => {
       if (taken !== undefined) {
         return [`the build context folder ${relative} is already used by ${taken}; give this image another repository or set contextDir.`];
       }
@@ -57,12 +63,12 @@ export class ScratchImage extends Construct {
     };
     // Never written from an invalid model or folder (the image's own problems are reported by the first
     // construct using it).
-    outputs.addOutput(this, () => folderProblems().length === 0 && this.image.validate().length === 0
+    outputs.addOutput(this, () => folderProblems(false).length === 0 && this.image.validate().length === 0
       ? { folder: this.contextPath, files: this.image.buildContext() }
       : undefined);
     this.node.addValidation({
       validate: () => {
-        const folder = folderProblems();
+        const folder = folderProblems(true);
         if (folder.length > 0) return folder;
         const problems = this.image.validate();
         if (problems.length === 0 && checksImage && !this.warned) {
