@@ -14,6 +14,7 @@ export * from './nginx/config';
 export * from './nginx/config-props';
 export * from './nginx/modules';
 export * from './image/nginx-image';
+export * from './image/nginx-image-props';
 export * from './image/site-plan';
 export * from './image/scratch-image';
 export * from './workload/nginx-workload';

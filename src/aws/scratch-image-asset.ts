@@ -4,7 +4,8 @@ import * as path from 'path';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
-import { NginxImage, htmlDirProblems, requireNginxImage } from '../image/nginx-image';
+import { htmlDirProblems } from '../image/html-dir';
+import { NginxImage, requireNginxImage } from '../image/nginx-image';
 import { PropReader } from '../input/reader';
 import { writeBuildContext } from '../output/folder';
 

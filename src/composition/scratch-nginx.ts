@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { NginxImage, NginxImageProps } from '../image/nginx-image';
+import { NginxImage } from '../image/nginx-image';
+import { NginxImageProps } from '../image/nginx-image-props';
 import { ScratchImage } from '../image/scratch-image';
 import { NginxWorkload } from '../workload/nginx-workload';
 import { NginxWorkloadOptions } from '../workload/options';

@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StageInstruction, renderDockerfile } from './dockerfile';
+import { htmlDirProblems } from './html-dir';
 import { REPOSITORY, checkPinnedImageReference, parseImageReference } from './image-reference';
+import { BuildContextFile, NginxImageProps } from './nginx-image-props';
 import { SitePlan, deriveSitePlan } from './site-plan';
 import { describeValue } from '../input/describe';
-import { MAX_PATH_LENGTH, PropReader, isPathUnder, systemFolderOf } from '../input/reader';
+import { MAX_PATH_LENGTH, PropReader, isPathUnder } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
 import { CONTEXT_MARKER_LINE } from '../output/folder';
@@ -20,82 +22,6 @@ export const DEFAULT_UID = 65532;
 
 /** The script of the builder stage that collects nginx and its shared-library closure. */
 export const COLLECT_ROOTFS_SCRIPT: string = fs.readFileSync(path.join(__dirname, 'collect-rootfs.sh'), 'utf8');
-
-/** One file of an image build context. */
-export interface BuildContextFile {
-  /** Path relative to the context directory, with `/` separators. */
-  readonly path: string;
-  /** File content (text). Empty when `sourcePath` is set. */
-  readonly content: string;
-  /**
-   * A local file copied byte for byte instead of `content` (html, images, fonts).
-   * @default - the file is `content`
-   */
-  readonly sourcePath?: string;
-}
-
-/** Properties of a scratch nginx image. */
-export interface NginxImageProps {
-  /** The nginx configuration baked into the image (`/etc/nginx/nginx.conf` and `conf.d/`). */
-  readonly config: NginxConfig;
-  /**
-   * Repository the image is tagged with and pulled from, registry included.
-   * @default 'localhost/scratch-nginx'
-   */
-  readonly repository?: string;
-  /**
-   * Tag of the built image (never `latest`).
-   * @default '0.1.0'
-   */
-  readonly tag?: string;
-  /**
-   * Digest of the pushed image (`sha256:...`). When set, the workload pulls `repository@digest`.
-   * @default - the workload pulls `repository:tag`
-   */
-  readonly digest?: string;
-  /**
-   * Base image of the builder stage, pinned by tag or digest: nginx and its libraries come from it.
-   * Any image with `/usr/sbin/nginx`, `ldd`, `/bin/sh` and `/etc/nginx/mime.types` works (Alpine or Debian).
-   * @default DEFAULT_BASE_IMAGE (nginx:1.30.6-alpine)
-   */
-  readonly baseImage?: string;
-  /**
-   * Numeric uid nginx runs as. The image's `USER`, the pod's `runAsUser` and `/etc/passwd` all use it.
-   * @default 65532
-   */
-  readonly uid?: number;
-  /**
-   * Numeric gid nginx runs as.
-   * @default - the same as `uid`
-   */
-  readonly gid?: number;
-  /**
-   * Name of the runtime user in the image's `/etc/passwd` and `/etc/group`.
-   * @default 'nginx'
-   */
-  readonly userName?: string;
-  /**
-   * Local directory whose files are served from `/usr/share/nginx/html` (copied into the build context).
-   * @default - a generated index.html and 50x.html
-   */
-  readonly htmlDir?: string;
-  /**
-   * Explicit list of files to copy from the base image instead of computing the closure with `ldd`
-   * (the seed's way). Each is an absolute path; list nginx itself, every library and the loader.
-   * @default - the closure of nginx and its modules, computed at build time
-   */
-  readonly files?: string[];
-  /**
-   * Path of the nginx binary in the base image.
-   * @default '/usr/sbin/nginx'
-   */
-  readonly nginxBinary?: string;
-  /**
-   * Extra or overriding image labels.
-   * @default - only the org.opencontainers.image.* labels derived from the image
-   */
-  readonly labels?: { [key: string]: string };
-}
 
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -119,35 +45,6 @@ export function requireNginxImage(props: unknown, where: string): NginxImage {
   if (image instanceof NginxImage) return image;
   const given = image === undefined ? 'is missing' : `${describeValue(image)} is not an NginxImage`;
   throw new Error(`[${where}] image ${given}; pass one, such as new NginxImage({ config: new NginxConfig() }).`);
-}
-
-/**
- * Problems with a local html folder: it must exist and be a folder, and be none of the folders whose copy
- * would leak the host or never end: `/`, a kernel filesystem (/proc, /sys, /dev), or a folder holding one of
- * `outputs` (the folders the build context is written to, which would then copy itself).
- *
- * @param htmlDir the folder as given (relative to the working directory, or absolute).
- * @param outputs absolute folders the library writes to.
- */
-export function htmlDirProblems(htmlDir: string, outputs: readonly string[]): string[] {
-  const shown = JSON.stringify(htmlDir);
-  const real = (() => {
-    try {
-      return fs.realpathSync(path.resolve(htmlDir));
-    } catch {
-      return undefined;
-    }
-  })();
-  if (real === undefined || !fs.statSync(real).isDirectory()) {
-    return [`htmlDir ${shown} is not a directory; point it at the folder holding index.html (relative paths are resolved from ${process.cwd()}).`];
-  }
-  if (real === '/') return [`htmlDir ${shown} is the whole filesystem; point it at the folder holding index.html, such as 'html'.`];
-  // Both the path as given and where it leads: /proc/self/cwd leads to an ordinary folder, through /proc.
-  const system = systemFolderOf(path.resolve(htmlDir)) ?? systemFolderOf(real);
-  if (system) return [`htmlDir ${shown} is under ${system}, a kernel filesystem; the host's process or device data would be copied into the image. Point it at the folder holding index.html, such as 'html'.`];
-  const output = outputs.find(o => isPathUnder(path.resolve(o), real));
-  if (output) return [`htmlDir ${shown} holds the output folder ${output}, so the build context would copy itself; point htmlDir at a folder of its own, such as 'html'.`];
-  return [];
 }
 
 /**

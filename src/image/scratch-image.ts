@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NginxImage, htmlDirProblems, requireNginxImage } from './nginx-image';
+import { htmlDirProblems } from './html-dir';
+import { NginxImage, requireNginxImage } from './nginx-image';
 import { describeValue } from '../input/describe';
 import { characterProblem } from '../input/reader';
 import { AppOutputs } from '../output/app-outputs';

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { COLLECT_ROOTFS_SCRIPT, DEFAULT_BASE_IMAGE, DEFAULT_UID, NginxImage, NginxImageProps, htmlDirProblems, requireNginxImage } from '../../src/image/nginx-image';
+import { htmlDirProblems } from '../../src/image/html-dir';
+import { COLLECT_ROOTFS_SCRIPT, DEFAULT_BASE_IMAGE, DEFAULT_UID, NginxImage, requireNginxImage } from '../../src/image/nginx-image';
+import { NginxImageProps } from '../../src/image/nginx-image-props';
 import { NginxConfig } from '../../src/nginx/config';
 import { NginxConfigProps } from '../../src/nginx/config-props';
 import { CONTEXT_MARKER_LINE } from '../../src/output/folder';

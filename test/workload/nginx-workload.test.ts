@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { NginxImage, NginxImageProps } from '../../src/image/nginx-image';
+import { NginxImage } from '../../src/image/nginx-image';
+import { NginxImageProps } from '../../src/image/nginx-image-props';
 import { NginxConfig } from '../../src/nginx/config';
 import { NginxConfigProps } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
