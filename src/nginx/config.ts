@@ -22,6 +22,7 @@ import { NginxServer } from './server';
 import { NginxServerOptions } from './server-options';
 import { HEADER_NAME } from './structure';
 import { checkVariables } from './variables';
+import { TEMP_PATHS, findWritablePaths } from './writable-paths';
 import { describeValue } from '../input/describe';
 import { PropReader } from '../input/reader';
 
@@ -30,35 +31,8 @@ export const MAIN_LOG_FORMAT = '$remote_addr - $remote_user [$time_local] "$requ
   + '$status $body_bytes_sent "$http_referer" '
   + '"$http_user_agent" "$http_x_forwarded_for"';
 
-/** The five temp paths nginx writes request and upstream bodies to. */
-const TEMP_PATHS: ReadonlyArray<[string, string]> = [
-  ['client_body_temp_path', 'client_temp'],
-  ['proxy_temp_path', 'proxy_temp'],
-  ['fastcgi_temp_path', 'fastcgi_temp'],
-  ['uwsgi_temp_path', 'uwsgi_temp'],
-  ['scgi_temp_path', 'scgi_temp'],
-];
-
-/** Directives whose first argument is a path nginx writes to at run time. */
-const WRITING_DIRECTIVES = new Set([
-  'pid', 'lock_file',
-  ...TEMP_PATHS.map(([d]) => d),
-  'proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path',
-  'access_log', 'error_log',
-]);
-
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
 const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
-
-/** Log targets that are not files on the container's filesystem. */
-const STREAM_LOG_TARGETS = new Set(['/dev/stdout', '/dev/stderr', '/dev/null']);
-
-/** Whether a log directive's target is a stream, not a file (`stderr` and `memory:` are special for error_log only). */
-function isStreamLogTarget(directive: string, target: string): boolean {
-  if (STREAM_LOG_TARGETS.has(target) || target.startsWith('syslog:')) return true;
-  if (directive === 'access_log') return target === 'off';
-  return target === 'stderr' || target.startsWith('memory:');
-}
 
 /**
  * An nginx configuration for a non-root container on a read-only root filesystem: `nginx.conf` plus one
@@ -442,20 +416,7 @@ export class NginxConfig {
   }
 
   private computeWritablePaths(): WritablePath[] {
-    const found: WritablePath[] = [];
-    walkDirectives(this.effectiveTree(), d => {
-      const target = d.args[0];
-      // Arguments that are not strings never render (the structure check refuses them).
-      if (typeof target !== 'string') return;
-      if (WRITING_DIRECTIVES.has(d.name)) {
-        if ((d.name === 'access_log' || d.name === 'error_log') && isStreamLogTarget(d.name, target)) return;
-        found.push({ path: target, directive: d.name });
-      }
-      if (d.name === 'listen' && target?.startsWith('unix:')) {
-        found.push({ path: target.slice('unix:'.length), directive: 'listen' });
-      }
-    });
-    return found;
+    return findWritablePaths(this.effectiveTree());
   }
 
   /** Every TCP port some `listen` directive names, sorted and without duplicates. */
