@@ -21,6 +21,7 @@ export * from './workload/nginx-workload';
 export * from './workload/options';
 export * from './policy/pss';
 export * from './composition/scratch-nginx';
+export * from './policy/control';
 export * from './policy/controls';
 export * from './policy/engine';
 export * from './policy/report';

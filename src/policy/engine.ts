@@ -1,4 +1,5 @@
-import { CONTROLS, ControlReference, ControlViolation } from './controls';
+import { ControlReference, ControlViolation } from './control';
+import { CONTROLS } from './controls';
 
 /** A decision not to meet one control, with the reason recorded in the report. */
 export interface PolicyOptOut {

@@ -1,4 +1,4 @@
-import { ControlReference } from './controls';
+import { ControlReference } from './control';
 import { ControlResult, ControlStatus } from './engine';
 
 /** A policy report in two forms with the same content. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTROLS, ControlSource, findControl } from '../../src/policy/controls';
+import { ControlSource } from '../../src/policy/control';
+import { CONTROLS, findControl } from '../../src/policy/controls';
 
 /**
  * The control catalogue as users read it: the README's table gives, for every control, its title, the

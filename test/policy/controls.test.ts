@@ -1,4 +1,5 @@
-import { CONTROLS, ControlSource, findControl } from '../../src/policy/controls';
+import { ControlSource } from '../../src/policy/control';
+import { CONTROLS, findControl } from '../../src/policy/controls';
 import { ControlStatus, evaluatePolicy } from '../../src/policy/engine';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;

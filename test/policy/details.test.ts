@@ -1,4 +1,5 @@
-import { CONTROLS, ControlViolation, findControl } from '../../src/policy/controls';
+import { ControlViolation } from '../../src/policy/control';
+import { CONTROLS, findControl } from '../../src/policy/controls';
 
 /**
  * The finer rules of each control beyond Pod Security Standards, one table per control: what passes, what

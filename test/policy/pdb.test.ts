@@ -1,4 +1,5 @@
-import { ControlViolation, findControl } from '../../src/policy/controls';
+import { ControlViolation } from '../../src/policy/control';
+import { findControl } from '../../src/policy/controls';
 
 /**
  * PodDisruptionBudget arithmetic, as Kubernetes does it:

@@ -1,4 +1,4 @@
-import { ControlSource } from '../../src/policy/controls';
+import { ControlSource } from '../../src/policy/control';
 import { ControlResult, ControlStatus } from '../../src/policy/engine';
 import { renderPolicyReport } from '../../src/policy/report';
 
