@@ -207,3 +207,27 @@ test('the README lists every control', () => {
   const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
   for (const c of CONTROLS) expect(readme).toContain(`| \`${c.id}\` |`);
 });
+
+describe('evaluatePolicy on what a plugin meets: entries that are not objects, and order', () => {
+  const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } });
+
+  test('entries that are not objects are ignored, and a missing list is an empty one', () => {
+    const only = evaluatePolicy([service('a')]);
+    expect(evaluatePolicy([null, 5, 'Service', ['Service'], service('a'), undefined])).toEqual(only);
+    expect(evaluatePolicy(undefined as any)).toEqual(evaluatePolicy([]));
+    expect(statusOf(evaluatePolicy([]), 'service-type').status).toBe(ControlStatus.PASS);
+  });
+
+  test('violations come sorted by object whatever the input order', () => {
+    const names = ['e', 'd', 'c', 'b', 'a'];
+    const found = statusOf(evaluatePolicy(names.map(service)), 'service-type').violations.map(v => v.object);
+    expect(found).toEqual(['Service/a', 'Service/b', 'Service/c', 'Service/d', 'Service/e']);
+  });
+
+  test('an opt-out that is not an object names no control, and the message lists every control that can be opted out of', () => {
+    const allowed = CONTROLS.filter(c => !c.pss).map(c => c.id).join(', ');
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(() => evaluatePolicy([], [null as any])).toThrow(`Policy opt-out names unknown control 'undefined'; use one of: ${allowed}.`);
+    expect(() => evaluatePolicy([], [{ control: 'nope', reason: 'x' }])).toThrow(`Policy opt-out names unknown control 'nope'; use one of: ${allowed}.`);
+  });
+});

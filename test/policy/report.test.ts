@@ -175,3 +175,20 @@ describe('renderPolicyReport', () => {
     expect(doc.controls.map((c: any) => c.control)).toEqual(['B', 'a', 'b']);
   });
 });
+
+describe('renderPolicyReport: order and reasons', () => {
+  const result = (control: string, extra: object = {}) => ({ control, title: `title of ${control}`, references: [], status: 'PASS', violations: [], ...extra }) as any;
+
+  test('controls and workloads come sorted whatever the input order; a reason appears only where there is one', () => {
+    const report = JSON.parse(renderPolicyReport('t', [
+      { workload: 'w2', results: [result('c'), result('b', { status: 'OPTED_OUT', reason: 'because' }), result('a')] },
+      { workload: 'w1', results: [result('b'), result('a')] },
+    ]).json);
+    expect(report.controls.map((c: any) => c.control)).toEqual(['a', 'b', 'c']);
+    expect(report.workloads.map((w: any) => w.workload)).toEqual(['w1', 'w2']);
+    expect(report.workloads[1].results.map((r: any) => r.control)).toEqual(['a', 'b', 'c']);
+    expect(report.workloads[1].results.map((r: any) => Object.keys(r))).toEqual([
+      ['control', 'status', 'violations'], ['control', 'status', 'reason', 'violations'], ['control', 'status', 'violations'],
+    ]);
+  });
+});
