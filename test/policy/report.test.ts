@@ -182,11 +182,15 @@ describe('renderPolicyReport: order and reasons', () => {
   test('controls and workloads come sorted whatever the input order; a reason appears only where there is one', () => {
     const report = JSON.parse(renderPolicyReport('t', [
       { workload: 'w2', results: [result('c'), result('b', { status: 'OPTED_OUT', reason: 'because' }), result('a')] },
-      { workload: 'w1', results: [result('b'), result('a')] },
+      { workload: 'w1', results: [result('b')] },
     ]).json);
     expect(report.controls.map((c: any) => c.control)).toEqual(['a', 'b', 'c']);
     expect(report.workloads.map((w: any) => w.workload)).toEqual(['w1', 'w2']);
     expect(report.workloads[1].results.map((r: any) => r.control)).toEqual(['a', 'b', 'c']);
+    // The first workload names b only, the second a and c: the controls table is sorted, not in first-seen order.
+    expect(renderPolicyReport('t', [
+      { workload: 'w1', results: [result('b')] }, { workload: 'w2', results: [result('c'), result('a')] },
+    ]).markdown.match(/^\| `[a-c]`/gm)!.slice(0, 3)).toEqual(['| `a`', '| `b`', '| `c`']);
     expect(report.workloads[1].results.map((r: any) => Object.keys(r))).toEqual([
       ['control', 'status', 'violations'], ['control', 'status', 'reason', 'violations'], ['control', 'status', 'violations'],
     ]);
