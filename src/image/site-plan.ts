@@ -99,7 +99,8 @@ export interface SitePlan {
 export const GRACE_MARGIN_SECONDS = 10;
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  // null and every primitive count as frozen.
+  if (!Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value as object)) deepFreeze(v);
   }

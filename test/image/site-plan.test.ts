@@ -165,3 +165,18 @@ describe('every output reads the plan: Dockerfile, Deployment, Service and Netwo
     expect(egress).toEqual(expect.arrayContaining(plan.egressPorts));
   });
 });
+
+describe('SitePlan edge cases', () => {
+  test('a first plain server with its own servicePort is not on the default Service port', () => {
+    const own = image({ servers: [{ name: 'www', servicePort: 8081 }] }).plan.listeners[0];
+    expect([own.servicePort, own.defaultServicePort]).toEqual([8081, false]);
+    const byDefault = image({ servers: [{ name: 'www' }] }).plan.listeners[0];
+    expect([byDefault.servicePort, byDefault.defaultServicePort]).toEqual([80, true]);
+  });
+
+  test('an upstream server without a port adds no egress port (its validation refuses it)', () => {
+    const img = image({ upstreams: [{ name: 'api', servers: ['api', 'db:5432'] }] });
+    expect(img.plan.egressPorts).toEqual([5432]);
+    expect(img.validate().join('\n')).toMatch(/server "api" must be 'host:port'/);
+  });
+});
