@@ -4,11 +4,11 @@ import { parseListenPort, validateConfig } from './config-validation';
 import { Directive, walkDirectives } from './directive';
 import { NginxConfigError, sealedMessage } from './errors';
 import { HttpFeature } from './features/feature';
-import { GzipProps } from './features/gzip';
+import { GZIP } from './features/gzip';
 import { DEFAULT_SECURITY_HEADERS } from './features/headers';
 import { AccessLogFormat, JSON_LOG_FORMAT } from './features/logging';
 import { NginxUpstreamOptions } from './features/proxy';
-import { RateLimitOptions } from './features/rate-limit';
+import { RATE_LIMIT, RateLimitOptions } from './features/rate-limit';
 import { HTTP_FEATURES } from './features/registry';
 import { ConfigFinding, Severity } from './findings';
 import { importNginxConfig, readConfigDirectory } from './import';
@@ -153,9 +153,9 @@ export class NginxConfig {
     };
     for (const k of Object.keys(headers)) if (headers[k] === '') delete headers[k];
     this.securityHeaders = headers;
-    const value = <T>(name: string) => this.featureValues.find(f => f.feature.name === name)!.value as T;
-    ({ gzip: this.gzip, gzipStatic: this.gzipStatic } = value<Required<GzipProps>>('gzip'));
-    this.rateLimit = value<RateLimitOptions | undefined>('rate-limit');
+    const valueOf = <T>(feature: HttpFeature<T>) => this.featureValues.find(f => f.feature === feature)!.value as T;
+    ({ gzip: this.gzip, gzipStatic: this.gzipStatic } = valueOf(GZIP));
+    this.rateLimit = valueOf(RATE_LIMIT);
     this.clientMaxBodySize = reader.string('clientMaxBodySize', p.clientMaxBodySize, '1m', {
       pattern: /^[0-9]{1,12}[kKmMgG]?$/, maxLength: 13, example: '1m', expected: "an nginx size, a number with an optional k, m or g ('0' disables the check)",
     });

@@ -100,18 +100,17 @@ export class NginxModules {
   }
 }
 
-/** The module files `NginxModules` declares, by file name. */
-const KNOWN_MODULES: ReadonlyArray<[string, (path: string) => NginxModule]> = [
-  ['ngx_http_brotli_filter_module.so', p => NginxModules.brotliFilter(p)],
-  ['ngx_http_brotli_static_module.so', p => NginxModules.brotliStatic(p)],
-  ['ngx_http_headers_more_filter_module.so', p => NginxModules.headersMore(p)],
+/** The declarations of `NginxModules`, each from a module file's path. */
+const KNOWN_MODULES: ReadonlyArray<(path?: string) => NginxModule> = [
+  p => NginxModules.brotliFilter(p), p => NginxModules.brotliStatic(p), p => NginxModules.headersMore(p),
 ];
+
+const fileName = (path: string) => path.split('/').pop();
 
 /**
  * The declaration of a module `NginxModules` knows, found by its file name (wherever the base keeps it), for
  * the importer: a `load_module` of a known module brings its directives along. Internal.
  */
 export function knownModule(path: string): NginxModule | undefined {
-  const file = path.split('/').pop();
-  return KNOWN_MODULES.find(([name]) => name === file)?.[1](path);
+  return KNOWN_MODULES.find(declare => fileName(declare().path) === fileName(path))?.(path);
 }

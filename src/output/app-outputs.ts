@@ -23,9 +23,10 @@ export type Output = FolderOutput | FilesOutput;
 interface Producer {
   readonly owner: IConstruct;
   readonly produce: () => Output | undefined;
-  /** The output written last, and its files' content (for text files). */
-  written?: Output;
-  writtenContent?: string;
+  /** The output written last (an unchanged producer returns the same object). */
+  lastOutput?: Output;
+  /** What was written last: a folder's file list (from a sealed model: compared by identity) or the text files' content. */
+  written?: unknown;
 }
 
 /**
@@ -118,22 +119,21 @@ export class AppOutputs extends Construct {
     const problems: string[] = [];
     for (const p of this.producers) {
       const output = p.produce();
-      if (output === undefined || output === p.written) continue;
+      if (output === undefined || output === p.lastOutput) continue;
+      const key = 'folder' in output ? output.files : JSON.stringify(output.files);
       try {
-        if ('folder' in output) {
-          // A folder comes from a sealed model: the same files are written once.
-          if (p.written !== undefined && 'folder' in p.written && p.written.folder === output.folder && p.written.files === output.files) continue;
-          writeBuildContext(output.folder, output.files);
-        } else {
-          const content = JSON.stringify(output.files);
-          if (p.writtenContent === content) continue;
-          for (const f of output.files) {
-            fs.mkdirSync(path.dirname(f.path), { recursive: true });
-            fs.writeFileSync(f.path, f.content);
+        if (key !== p.written) {
+          if ('folder' in output) {
+            writeBuildContext(output.folder, output.files);
+          } else {
+            for (const f of output.files) {
+              fs.mkdirSync(path.dirname(f.path), { recursive: true });
+              fs.writeFileSync(f.path, f.content);
+            }
           }
-          p.writtenContent = content;
+          p.written = key;
         }
-        p.written = output;
+        p.lastOutput = output;
       } catch (e) {
         problems.push(`writing the output of ${p.owner.node.path} failed: ${(e as Error).message}`);
       }

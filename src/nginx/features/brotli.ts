@@ -17,7 +17,6 @@ export interface BrotliProps {
 
 /** Brotli on the fly and precompressed `.br` files (the ngx_brotli modules). */
 export const BROTLI: HttpFeature<boolean> = {
-  name: 'brotli',
   read: (reader, p) => reader.boolean('brotli', p.brotli, false),
   directives: on => on ? [
     Directive.of('brotli', 'on'),

@@ -17,8 +17,6 @@ import { NginxModule } from '../modules';
  * Internal: not exported from the package (jsii has no generics).
  */
 export interface HttpFeature<T> {
-  /** The feature's name, as in its file name. */
-  readonly name: string;
   /** The http directives of an imported configuration that this feature owns (they are not kept as they are). */
   readonly imported: ReadonlySet<string>;
   /** The feature's value from the props (`reader` collects the problems). */

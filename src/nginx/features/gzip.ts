@@ -23,7 +23,6 @@ export interface GzipProps {
 
 /** gzip on the fly and precompressed files (ngx_http_gzip_module, ngx_http_gzip_static_module). */
 export const GZIP: HttpFeature<Required<GzipProps>> = {
-  name: 'gzip',
   read: (reader, p) => ({
     gzip: reader.boolean('gzip', p.gzip, true),
     gzipStatic: reader.boolean('gzipStatic', p.gzipStatic, false),

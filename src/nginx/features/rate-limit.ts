@@ -28,7 +28,6 @@ export interface RateLimitProps {
 
 /** Per-client request and connection limits, answered with 429. */
 export const RATE_LIMIT: HttpFeature<RateLimitOptions | undefined> = {
-  name: 'rate-limit',
   read: (reader, p) => {
     const rate = reader.struct('rateLimit', p.rateLimit, '{ requestsPerSecond: 20 }');
     return rate === undefined ? undefined : {
