@@ -1,5 +1,8 @@
 // One synth measurement in a fresh process (run by bench/synth.ts):
-//   synth-child.ts <ours|baseline> <manifests|full> <sites> <outdir>
+//   synth-child.ts <ours|workload|baseline> <manifests|full> <sites> <outdir>
+//     ours: ScratchNginx per site (config, image build context, hardened workload, report)
+//     workload: NginxWorkload per site from an image model (the image is built elsewhere): manifests and report
+//     baseline: the same hardening by hand with cdk8s-plus-27
 //   synth-child.ts floor full <sites> <outdir>   (the files of N build contexts, written with plain fs calls)
 // Prints one JSON line: construct and synth milliseconds, and the process's peak RSS.
 // Module loading (cdk8s, cdk8s-plus-27, the library) happens before the clock starts, but counts in the RSS.
@@ -7,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { NginxConfig, NginxImage, ScratchNginx } from '../src';
+import { NginxConfig, NginxImage, NginxWorkload, ScratchNginx } from '../src';
 
 const [kind, mode, sitesArg, outdir] = process.argv.slice(2);
 const sites = Number(sitesArg);
@@ -22,6 +25,17 @@ function ours(chart: Chart, i: number): void {
     tag: '1.0.0',
     htmlDir: HTML,
   });
+}
+
+/** NginxWorkload per site from an image model: the same manifests and report, no build context. */
+function workload(chart: Chart, i: number): void {
+  const image = new NginxImage({
+    config: new NginxConfig({ servers: [{ name: `site${i}`, serverNames: [`site${i}.example.com`], defaultServer: true }] }),
+    repository: `registry.example.com/web/site${i}`,
+    tag: '1.0.0',
+    htmlDir: HTML,
+  });
+  new NginxWorkload(chart, `site${i}`, { image });
 }
 
 /** The same hardening by hand with cdk8s-plus-27 and L1 ApiObjects (no config, no image context). */
@@ -118,7 +132,8 @@ const app = new App({ outdir });
 const t0 = process.hrtime.bigint();
 // All sites in ONE chart: cdk8s validates the whole app once per chart, so N charts would cost N^2.
 const chart = new Chart(app, 'sites', { namespace: 'web' });
-for (let i = 0; i < sites; i++) (kind === 'ours' ? ours : baseline)(chart, i);
+const site = kind === 'ours' ? ours : kind === 'workload' ? workload : baseline;
+for (let i = 0; i < sites; i++) site(chart, i);
 const t1 = process.hrtime.bigint();
 let objects: number;
 if (mode === 'manifests') {

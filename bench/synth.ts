@@ -54,9 +54,12 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
 
 /**
  * Benchmark 2: construct + synth of N sites in ONE chart (cdk8s validates the whole app once per chart, so
- * one chart per site would validate N times), ours (ScratchNginx: config, image context, hardened workload)
- * against cdk8s-plus-27 with the same hardening by hand. Each sample is a fresh node process; median of 5
- * (3 for 1000 sites). Peak RSS is process.resourceUsage().maxRSS and includes loading the modules.
+ * one chart per site would validate N times). Manifests: `NginxWorkload` per site from a typed config and
+ * image model (config checks, hardened objects, policy checks, the chart's report) against cdk8s-plus-27
+ * with the same hardening by hand. Full: `ScratchNginx` per site, which also writes each image's build
+ * context, against the baseline plus the disk floor of writing those files. Each sample is a fresh node
+ * process; median of 5 (3 for 1000 sites). Peak RSS is process.resourceUsage().maxRSS and includes loading
+ * the modules.
  */
 export function synthBenchmark(): { rows: Row[]; details: string[] } {
   const child = compile();
@@ -65,35 +68,47 @@ export function synthBenchmark(): { rows: Row[]; details: string[] } {
   for (const sites of [1, 10, 100, 1000]) {
     // The output folder is in memory: this disk's file creation time varies threefold from run to run (the
     // full synth below is measured on disk too).
-    const o = measure(child, 'ours', 'manifests', sites, true);
+    const o = measure(child, 'workload', 'manifests', sites, true);
     const b = measure(child, 'baseline', 'manifests', sites, true);
     const ratio = o.totalMs / b.totalMs;
     rows.push({
       benchmark: '2 synth',
-      figure: `${sites} site(s), manifests only (construct + Testing.synth), output folder on tmpfs, peak RSS ours ${mb(o.maxRssKb)} / baseline ${mb(b.maxRssKb)}`,
+      figure: `${sites} site(s), manifests (NginxWorkload; construct + Testing.synth), output folder on tmpfs, peak RSS ours ${mb(o.maxRssKb)} / baseline ${mb(b.maxRssKb)}`,
       value: `${ms(o.totalMs)} (${ms(o.constructMs)} + ${ms(o.synthMs)})`,
       baseline: `${ms(b.totalMs)} (${ms(b.constructMs)} + ${ms(b.synthMs)})`,
       ratio: `${ratio.toFixed(2)}x`,
       goal: '<= 1.5x',
       met: ratio <= 1.5,
     });
-    details.push(`${sites} sites: ours ${o.objects} objects (build contexts written by Testing.synth: ${o.contextsWritten}), baseline ${b.objects} objects`);
+    details.push(`${sites} sites: ours ${o.objects} objects, baseline ${b.objects} objects`);
   }
-  const full = measure(child, 'ours', 'full', 1000);
-  const fullBase = measure(child, 'baseline', 'full', 1000);
+  // ScratchNginx: the same manifests plus 1000 build contexts, written to memory.
+  const scratch = measure(child, 'ours', 'manifests', 1000, true);
+  const scratchBase = measure(child, 'baseline', 'manifests', 1000, true);
   rows.push({
     benchmark: '2 synth',
-    figure: `1000 sites, full app.synth() with 1000 build contexts written, peak RSS ours ${mb(full.maxRssKb)} / baseline ${mb(fullBase.maxRssKb)}`,
+    figure: `1000 sites, ScratchNginx (manifests and ${scratch.contextsWritten} build contexts; construct + Testing.synth), output folder on tmpfs`,
+    value: `${ms(scratch.totalMs)} (${ms(scratch.constructMs)} + ${ms(scratch.synthMs)})`,
+    baseline: `${ms(scratchBase.totalMs)} (manifests only)`,
+    ratio: `${(scratch.totalMs / scratchBase.totalMs).toFixed(2)}x`,
+    goal: '-',
+  });
+  const full = measure(child, 'ours', 'full', 1000);
+  const fullBase = measure(child, 'baseline', 'full', 1000);
+  // The disk floor: the same files written with plain fs calls, no synth at all.
+  const floor = measure(child, 'floor', 'full', 1000);
+  const fullRatio = full.totalMs / (fullBase.totalMs + floor.totalMs);
+  rows.push({
+    benchmark: '2 synth',
+    figure: `1000 sites, full app.synth() with ${full.contextsWritten} build contexts written, on disk, peak RSS ours ${mb(full.maxRssKb)} / baseline ${mb(fullBase.maxRssKb)}`,
     value: `${ms(full.totalMs)} (${ms(full.constructMs)} + ${ms(full.synthMs)})`,
-    baseline: `${ms(fullBase.totalMs)} (baseline app.synth(), no contexts)`,
-    // contexts written: checked below
-    ratio: `${(full.totalMs / fullBase.totalMs).toFixed(2)}x`,
-    goal: '< 3000 ms',
-    met: full.totalMs < 3000,
+    baseline: `${ms(fullBase.totalMs + floor.totalMs)} (baseline app.synth() ${ms(fullBase.totalMs)} + disk floor ${ms(floor.totalMs)})`,
+    ratio: `${fullRatio.toFixed(2)}x`,
+    goal: '<= 1.2x',
+    met: fullRatio <= 1.2,
   });
   details.push(`1000 sites full app.synth(): ${full.contextsWritten} build contexts written, ${full.objects} objects`);
-  // Where the full synth's time goes: the same run with the output folder in memory (no disk), and the disk
-  // floor (the same files written with plain fs calls, no synth at all).
+  // Where the full synth's time goes: the same run with the output folder in memory (no disk).
   const memFull = measure(child, 'ours', 'full', 1000, true);
   const memBase = measure(child, 'baseline', 'full', 1000, true);
   rows.push({
@@ -104,7 +119,6 @@ export function synthBenchmark(): { rows: Row[]; details: string[] } {
     ratio: `${(memFull.totalMs / memBase.totalMs).toFixed(2)}x`,
     goal: '-',
   });
-  const floor = measure(child, 'floor', 'full', 1000);
   rows.push({
     benchmark: '2 synth',
     figure: 'disk floor: the files of 1000 build contexts written with plain mkdir/writeFile/copyFile, no synth',

@@ -314,6 +314,10 @@ export class NginxConfig {
 
   /** The directives of `nginx.conf`. */
   public mainTree(): Directive[] {
+    return [...this.memo('mainTree', () => this.computeMainTree())];
+  }
+
+  private computeMainTree(): Directive[] {
     const p = (name: string) => `${this.runtimeDir.replace(/\/+$/, '')}/${name}`;
     return [
       ...this.modules.map(m => Directive.of('load_module', m)),
@@ -445,7 +449,8 @@ export class NginxConfig {
   }
 
   private computeFindings(): ConfigFinding[] {
-    const tree = this.effectiveTree();
+    // Frozen: every check walks the same tree, and the walk's steps are kept for a frozen tree.
+    const tree = Object.freeze(this.effectiveTree());
     const modules = moduleReference(this.dynamicModules);
     return [...checkPlacement(tree, modules), ...checkVariables(tree, modules), ...checkSecurity(tree)];
   }

@@ -74,19 +74,51 @@ export const KEY_VALUE_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'typ
 
 type Visitor = (d: Directive, parents: readonly Directive[]) => void;
 
-function walk(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[], into: (d: Directive) => boolean): void {
-  for (const d of directives) {
-    visit(d, parents);
-    if (d.block && into(d)) walk(d.block, visit, [...parents, d], into);
+/** One step of a walk: a directive and its parent chain. */
+interface Step {
+  readonly directive: Directive;
+  readonly parents: readonly Directive[];
+}
+
+/**
+ * The steps of walks from the top of a frozen list (every check walks the same tree): computed once per list
+ * and kind of walk. A list that is not frozen may still change, so it is walked afresh each time.
+ */
+const STEPS = { all: new WeakMap<readonly Directive[], readonly Step[]>(), config: new WeakMap<readonly Directive[], readonly Step[]>() };
+
+function steps(directives: readonly Directive[], parents: readonly Directive[], into: (d: Directive) => boolean): Step[] {
+  const out: Step[] = [];
+  const visit = (list: readonly Directive[], chain: readonly Directive[]): void => {
+    for (const d of list) {
+      out.push({ directive: d, parents: chain });
+      // Parent chains are shared by every walk of the list: frozen, so no visitor can change another's.
+      if (d.block && into(d)) visit(d.block, Object.freeze([...chain, d]));
+    }
+  };
+  visit(directives, parents);
+  return out;
+}
+
+function walk(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[], kind: keyof typeof STEPS, into: (d: Directive) => boolean): void {
+  let list: readonly Step[] | undefined;
+  if (parents.length === 0 && Object.isFrozen(directives)) {
+    list = STEPS[kind].get(directives);
+    if (list === undefined) {
+      list = Object.freeze(steps(directives, Object.freeze([]), into));
+      STEPS[kind].set(directives, list);
+    }
+  } else {
+    list = steps(directives, parents, into);
   }
+  for (const step of list) visit(step.directive, step.parents);
 }
 
 /** Calls `visit` for every directive of the tree, depth first, with its parent chain. */
 export function walkDirectives(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[] = []): void {
-  walk(directives, visit, parents, () => true);
+  walk(directives, visit, parents, 'all', () => true);
 }
 
 /** Like `walkDirectives`, but does not descend into key-value blocks (their entries are data, not directives). */
 export function walkConfigDirectives(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[] = []): void {
-  walk(directives, visit, parents, d => !KEY_VALUE_BLOCKS.has(d.name));
+  walk(directives, visit, parents, 'config', d => !KEY_VALUE_BLOCKS.has(d.name));
 }

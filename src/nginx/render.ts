@@ -26,6 +26,22 @@ function quote(arg: string): string {
   return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** The UTF-8 length of a written token, when it may be over nginx's limit (none of 1,365 UTF-16 units or fewer is). */
+function bytesOverLimit(written: string): number | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a short token cannot be over the limit, and is not measured.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: measuring a short token too gives the same answer, only slower.
+  if (written.length * 3 <= MAX_TOKEN_BYTES) return undefined;
+  const bytes = Buffer.byteLength(written, 'utf8');
+  return bytes > MAX_TOKEN_BYTES ? bytes : undefined;
+}
+
+/** The argument as one token, or undefined when `argumentProblem` refuses it. */
+function written(arg: unknown): string | undefined {
+  if (typeof arg !== 'string' || characterProblem(arg)) return undefined;
+  const token = quote(arg);
+  return bytesOverLimit(token) === undefined ? token : undefined;
+}
+
 /**
  * What keeps a value from being written as one nginx token that reads back unchanged, if anything: it is
  * not a string, it holds a control character (CR, LF, NUL, tab...; nginx turns an escaped `\r\n` back into
@@ -35,8 +51,8 @@ export function argumentProblem(arg: unknown): string | undefined {
   if (typeof arg !== 'string') return `is ${kindOf(arg)}, not a string`;
   const chars = characterProblem(arg);
   if (chars) return `${chars}; nginx would read an escaped line break back as a real one (response splitting), so no argument may hold one`;
-  const bytes = Buffer.byteLength(quote(arg), 'utf8');
-  if (bytes > MAX_TOKEN_BYTES) return `is ${bytes} bytes once written, over nginx's limit of ${MAX_TOKEN_BYTES} bytes per token ("too long parameter")`;
+  const bytes = bytesOverLimit(quote(arg));
+  if (bytes !== undefined) return `is ${bytes} bytes once written, over nginx's limit of ${MAX_TOKEN_BYTES} bytes per token ("too long parameter")`;
   return undefined;
 }
 
@@ -52,9 +68,9 @@ export function directiveNameProblem(name: unknown): string | undefined {
  * The only place nginx text is quoted. Throws `NginxRenderError` for a value `argumentProblem` refuses.
  */
 export function renderArgument(arg: string): string {
-  const problem = argumentProblem(arg);
-  if (problem) throw new NginxRenderError(`nginx argument ${describeValue(arg)} ${problem}.`);
-  return quote(arg);
+  const token = written(arg);
+  if (token === undefined) throw new NginxRenderError(`nginx argument ${describeValue(arg)} ${argumentProblem(arg)}.`);
+  return token;
 }
 
 /**

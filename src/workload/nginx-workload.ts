@@ -105,8 +105,8 @@ export class NginxWorkload extends Construct {
       mounts.push({ path: tls.mountPath, volume, readOnly: true });
     }
     let command: string[] | undefined;
-    const files = configOk ? config.files() : [];
     if (read.configDelivery === ConfigDelivery.CONFIG_MAP) {
+      const files = configOk ? config.files() : [];
       // Two ConfigMaps, each mounted as a whole folder: no subPath (podman does not support it, and it
       // never sees updates) and no items (podman ignores them). conf.d/ replaces the baked one, so a server
       // removed from the config is gone from the pod too; nginx starts with -c on the mounted nginx.conf.
@@ -313,7 +313,6 @@ export class NginxWorkload extends Construct {
       'base image pinned by': base.includes('@sha256:') ? 'digest' : 'tag',
       'uid:gid': `${plan.uid}:${plan.gid}`,
       'files copied from the base': img.files ? `${img.files.length} (explicit list)` : `ldd closure of ${img.closureRoots.join(', ')}`,
-      'build context files': String(img.buildContext().length),
       'writable paths': plan.writablePaths.map(w => w.path).join(', '),
       'listen ports': plan.containerPorts.join(', '),
     };

@@ -1,4 +1,4 @@
-import { Directive, walkDirectives } from '../../src/nginx/directive';
+import { Directive, walkConfigDirectives, walkDirectives } from '../../src/nginx/directive';
 import { MAX_TOKEN_BYTES, NginxRenderError, renderArgument, renderDirectives } from '../../src/nginx/render';
 import { checkStructure as checkDirectiveShape } from '../../src/nginx/structure';
 
@@ -114,6 +114,12 @@ describe('renderArgument', () => {
     expect(() => renderArgument(`${'a'.repeat(MAX_TOKEN_BYTES - 2)} `)).toThrow(/too long parameter/);
     // Multi-byte characters count in bytes.
     expect(() => renderArgument('é'.repeat(2048))).toThrow(/4096 bytes/);
+    // Three-byte characters: a short token (in UTF-16 units) can be right at or just over the limit.
+    expect(Buffer.byteLength(renderArgument('€'.repeat(1365)))).toBe(MAX_TOKEN_BYTES);
+    expect(() => renderArgument('€'.repeat(1366))).toThrow(/4098 bytes/);
+    // Four-byte characters are two UTF-16 units each.
+    expect(() => renderArgument('😀'.repeat(1024))).toThrow(/4096 bytes/);
+    expect(renderArgument('😀'.repeat(1023))).toHaveLength(2046);
   });
 
   test('refuses values that are not strings (a jsii caller can pass anything)', () => {
@@ -416,5 +422,44 @@ describe('walkDirectives', () => {
     const seen: string[] = [];
     walkDirectives(tree, (d, parents) => seen.push([...parents.map(p => p.name), d.name].join('>')));
     expect(seen).toEqual(['http', 'http>server', 'http>server>listen', 'http>sendfile', 'pid']);
+  });
+
+  const walkTree = () => [
+    Directive.withBlock('http', [], [
+      Directive.withBlock('map', ['$a', '$b'], [Directive.of('default', 'x')]),
+      Directive.withBlock('server', [], [Directive.of('listen', '8080')]),
+    ]),
+  ];
+  const names = (walker: typeof walkDirectives, tree: readonly Directive[], parents: readonly Directive[] = []) => {
+    const seen: string[] = [];
+    walker(tree, (d, chain) => seen.push([...chain.map(p => p.name), d.name].join('>')), parents);
+    return seen;
+  };
+
+  test('a frozen tree walks the same every time (its steps are kept), per kind of walk, with parents that cannot be changed', () => {
+    const tree = Object.freeze(walkTree());
+    const all = ['http', 'http>map', 'http>map>default', 'http>server', 'http>server>listen'];
+    const config = ['http', 'http>map', 'http>server', 'http>server>listen'];
+    for (let i = 0; i < 2; i++) {
+      expect(names(walkDirectives, tree)).toEqual(all);
+      expect(names(walkConfigDirectives, tree)).toEqual(config);
+    }
+    walkDirectives(tree, (_d, parents) => expect(Object.isFrozen(parents)).toBe(true));
+  });
+
+  test('a list that is not frozen is walked afresh: a directive added after a walk is visited by the next', () => {
+    const tree = walkTree();
+    expect(names(walkDirectives, tree)).toHaveLength(5);
+    tree.push(Directive.of('pid', '/dev/shm/nginx.pid'));
+    expect(names(walkDirectives, tree)).toHaveLength(6);
+    expect(names(walkConfigDirectives, tree)).toEqual(['http', 'http>map', 'http>server', 'http>server>listen', 'pid']);
+  });
+
+  test('a walk given a parent chain starts below it, also for a frozen list', () => {
+    const server = Object.freeze([Directive.of('listen', '8080')]);
+    const http = Directive.withBlock('http', [], []);
+    expect(names(walkDirectives, server, [http])).toEqual(['http>listen']);
+    expect(names(walkDirectives, server)).toEqual(['listen']);
+    expect(names(walkDirectives, server, [http])).toEqual(['http>listen']);
   });
 });
