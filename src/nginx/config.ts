@@ -6,30 +6,28 @@ import { NginxConfigError, sealedMessage } from './errors';
 import { HttpFeature } from './features/feature';
 import { GZIP } from './features/gzip';
 import { DEFAULT_SECURITY_HEADERS } from './features/headers';
-import { AccessLogFormat, JSON_LOG_FORMAT } from './features/logging';
+import { AccessLogFormat } from './features/logging';
 import { NginxUpstreamOptions } from './features/proxy';
 import { RATE_LIMIT, RateLimitOptions } from './features/rate-limit';
 import { HTTP_FEATURES } from './features/registry';
 import { ConfigFinding, Severity } from './findings';
 import { importNginxConfig, readConfigDirectory } from './import';
 import { repeatInheritedHeaders } from './inherit';
+import { buildMainTree } from './main-tree';
 import { moduleReference, readModules } from './module-reference';
 import { NginxModule } from './modules';
-import { NGINX_CONF_DIR } from './paths';
 import { checkPlacement } from './placement';
 import { renderDirectives } from './render';
 import { NginxServer } from './server';
 import { NginxServerOptions } from './server-options';
 import { HEADER_NAME } from './structure';
 import { checkVariables } from './variables';
-import { TEMP_PATHS, findWritablePaths } from './writable-paths';
+import { findWritablePaths } from './writable-paths';
 import { describeValue } from '../input/describe';
 import { PropReader } from '../input/reader';
 
-/** The seed's `main` access-log format. */
-export const MAIN_LOG_FORMAT = '$remote_addr - $remote_user [$time_local] "$request" '
-  + '$status $body_bytes_sent "$http_referer" '
-  + '"$http_user_agent" "$http_x_forwarded_for"';
+/** The seed's `main` access-log format (kept here for callers that import it from the config). */
+export { MAIN_LOG_FORMAT } from './main-tree';
 
 const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
 const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
@@ -318,52 +316,26 @@ export class NginxConfig {
   }
 
   private computeMainTree(): Directive[] {
-    const p = (name: string) => `${this.runtimeDir.replace(/\/+$/, '')}/${name}`;
-    return [
-      ...this.modules.map(m => Directive.of('load_module', m)),
-      Directive.of('worker_processes', this.workerProcesses),
-      Directive.of('pid', p('nginx.pid')),
-      Directive.of('error_log', 'stderr', this.errorLogLevel),
-      Directive.of('worker_shutdown_timeout', `${this.workerShutdownTimeoutSeconds}s`),
-      ...this.mainExtra,
-      Directive.withBlock('events', [], [
-        Directive.of('worker_connections', String(this.workerConnections)),
-        ...this.eventsExtra,
-      ]),
-      Directive.withBlock('http', [], [
-        Directive.of('include', `${NGINX_CONF_DIR}/mime.types`),
-        Directive.of('default_type', 'application/octet-stream'),
-        Directive.of('log_format', 'main', MAIN_LOG_FORMAT),
-        ...(this.accessLogFormat === AccessLogFormat.JSON ? [Directive.of('log_format', 'json', 'escape=json', JSON_LOG_FORMAT)] : []),
-        this.accessLog
-          ? Directive.of('access_log', '/dev/stdout', this.accessLogFormat === AccessLogFormat.JSON ? 'json' : 'main')
-          : Directive.of('access_log', 'off'),
-        Directive.of('sendfile', 'on'),
-        Directive.of('tcp_nopush', 'on'),
-        ...(this.openFileCacheEntries > 0 ? [
-          Directive.of('open_file_cache', `max=${this.openFileCacheEntries}`, 'inactive=60s'),
-          Directive.of('open_file_cache_valid', '60s'),
-          Directive.of('open_file_cache_errors', 'on'),
-        ] : []),
-        Directive.of('keepalive_timeout', String(this.keepaliveTimeoutSeconds)),
-        Directive.of('server_tokens', 'off'),
-        Directive.of('absolute_redirect', 'off'),
-        Directive.of('client_max_body_size', this.clientMaxBodySize),
-        Directive.of('client_body_timeout', `${this.clientTimeoutSeconds}s`),
-        Directive.of('client_header_timeout', `${this.clientTimeoutSeconds}s`),
-        Directive.of('send_timeout', `${this.clientTimeoutSeconds}s`),
-        Directive.of('reset_timedout_connection', 'on'),
-        ...TEMP_PATHS.map(([d, dir]) => Directive.of(d, p(dir))),
-        ...this.featureValues.flatMap(({ feature, value }) => feature.directives(value)),
-        ...Object.keys(this.securityHeaders).sort().map(h => Directive.of('add_header', h, this.securityHeaders[h], 'always')),
-        ...this.upstreamList.map(u => Directive.withBlock('upstream', [u.name], [
-          ...u.servers.map(srv => Directive.of('server', srv)),
-          Directive.of('keepalive', String(u.keepalive ?? 16)),
-        ])),
-        ...this.httpExtra,
-        Directive.of('include', `${NGINX_CONF_DIR}/conf.d/*.conf`),
-      ]),
-    ];
+    return buildMainTree({
+      runtimeDir: this.runtimeDir,
+      modules: this.modules,
+      workerProcesses: this.workerProcesses,
+      errorLogLevel: this.errorLogLevel,
+      workerShutdownTimeoutSeconds: this.workerShutdownTimeoutSeconds,
+      workerConnections: this.workerConnections,
+      accessLog: this.accessLog,
+      accessLogFormat: this.accessLogFormat,
+      openFileCacheEntries: this.openFileCacheEntries,
+      keepaliveTimeoutSeconds: this.keepaliveTimeoutSeconds,
+      clientMaxBodySize: this.clientMaxBodySize,
+      clientTimeoutSeconds: this.clientTimeoutSeconds,
+      featureDirectives: this.featureValues.flatMap(({ feature, value }) => feature.directives(value)),
+      securityHeaders: this.securityHeaders,
+      upstreams: this.upstreamList,
+      mainExtra: this.mainExtra,
+      eventsExtra: this.eventsExtra,
+      httpExtra: this.httpExtra,
+    });
   }
 
   /**

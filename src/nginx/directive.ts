@@ -99,7 +99,9 @@ function steps(directives: readonly Directive[], parents: readonly Directive[], 
   return out;
 }
 
-function walk(directives: readonly Directive[], visit: Visitor, parents: readonly Directive[], kind: keyof typeof STEPS, into: (d: Directive) => boolean): void {
+function walk(
+  directives: readonly Directive[], visit: Visitor, parents: readonly Directive[], kind: keyof typeof STEPS, into: (d: Directive) => boolean,
+): void {
   let list: readonly Step[] | undefined;
   if (parents.length === 0 && Object.isFrozen(directives)) {
     list = STEPS[kind].get(directives);

@@ -27,11 +27,11 @@ function quote(arg: string): string {
 }
 
 /** The UTF-8 length of a written token, when it may be over nginx's limit (none of 1,365 UTF-16 units or fewer is). */
-function bytesOverLimit(written: string): number | undefined {
+function bytesOverLimit(token: string): number | undefined {
   // A UTF-16 unit is at most 3 UTF-8 bytes: a short token cannot be over the limit, and is not measured.
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: measuring a short token too gives the same answer, only slower.
-  if (written.length * 3 <= MAX_TOKEN_BYTES) return undefined;
-  const bytes = Buffer.byteLength(written, 'utf8');
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: measuring a short token too (the condition false, or < for <=) gives the same answer, only slower.
+  if (token.length * 3 <= MAX_TOKEN_BYTES) return undefined;
+  const bytes = Buffer.byteLength(token, 'utf8');
   return bytes > MAX_TOKEN_BYTES ? bytes : undefined;
 }
 
