@@ -149,12 +149,12 @@ function checkText(instruction: string, what: string, value: string): void {
  * Refuses what the builder's variable substitution would touch (`$`, a backslash) and, outside the JSON
  * form, whitespace; and an empty value.
  */
-function checkLiteral(instruction: string, what: string, value: string, options: { jsonForm: boolean }): void {
+function checkLiteral(instruction: string, what: string, value: string, inJsonForm = false): void {
   checkText(instruction, what, value);
   if (value === '') refuse(instruction, what, value, 'is empty');
   if (value.includes('$')) refuse(instruction, what, value, "contains '$', which the builder substitutes as a variable");
   if (value.includes('\\')) refuse(instruction, what, value, 'contains a backslash, the builder\'s escape character');
-  if (!options.jsonForm && /\s/.test(value)) refuse(instruction, what, value, 'contains whitespace, which splits the arguments');
+  if (!inJsonForm && /\s/.test(value)) refuse(instruction, what, value, 'contains whitespace, which splits the arguments');
 }
 
 function checkPattern(instruction: string, what: string, value: string, pattern: RegExp, expected: string): void {
@@ -196,7 +196,7 @@ export function renderShellCommand(words: readonly string[]): string {
   checkList('RUN', 'word in each command', words);
   return words.map((w, i) => {
     const quoted = quoteShellWord(w);
-    return i === 0 && quoted === w && (w.includes('=') || RESERVED_WORDS.has(w)) ? forceQuote(w) : quoted;
+    return i === 0 && (w.includes('=') || RESERVED_WORDS.has(w)) ? forceQuote(w) : quoted;
   }).join(' ');
 }
 
@@ -211,7 +211,7 @@ export function labelPair(key: string, value: string): string {
 export function renderInstruction(i: DockerfileInstruction): string {
   switch (i.kind) {
     case 'FROM': {
-      checkLiteral('FROM', 'the image', i.image, { jsonForm: false });
+      checkLiteral('FROM', 'the image', i.image);
       if (i.stageName === undefined) return `FROM ${i.image}`;
       checkPattern('FROM', 'the stage name', i.stageName, STAGE_NAME, "a name of letters, digits, '_', '.' and '-' that starts with a letter");
       return `FROM ${i.image} AS ${i.stageName}`;
@@ -220,7 +220,7 @@ export function renderInstruction(i: DockerfileInstruction): string {
       checkList('COPY', 'source', i.sources);
       const flags: string[] = [];
       if (i.from !== undefined) {
-        checkLiteral('COPY', 'the --from stage', i.from, { jsonForm: false });
+        checkLiteral('COPY', 'the --from stage', i.from);
         checkPattern('COPY', 'the --from stage', i.from, COPY_FROM, 'a stage name or an image reference');
         flags.push(`--from=${i.from}`);
       }
@@ -229,10 +229,10 @@ export function renderInstruction(i: DockerfileInstruction): string {
         flags.push(`--chown=${i.chown}`);
       }
       for (const s of i.sources) {
-        checkLiteral('COPY', 'the source', s, { jsonForm: true });
+        checkLiteral('COPY', 'the source', s, true);
         if (/[*?[]/.test(s)) refuse('COPY', 'the source', s, "contains '*', '?' or '[', which COPY reads as a pattern");
       }
-      checkLiteral('COPY', 'the destination', i.destination, { jsonForm: true });
+      checkLiteral('COPY', 'the destination', i.destination, true);
       if (i.sources.length > 1 && !i.destination.endsWith('/')) {
         refuse('COPY', 'the destination', i.destination, 'does not end with \'/\' although there are several sources');
       }
@@ -248,7 +248,7 @@ export function renderInstruction(i: DockerfileInstruction): string {
     }
     case 'VOLUME':
       checkList('VOLUME', 'path', i.paths);
-      for (const p of i.paths) checkLiteral('VOLUME', 'the path', p, { jsonForm: true });
+      for (const p of i.paths) checkLiteral('VOLUME', 'the path', p, true);
       return `VOLUME ${jsonForm(i.paths)}`;
     case 'USER':
       checkId('USER', 'the uid', i.uid);
@@ -283,7 +283,7 @@ export function renderInstruction(i: DockerfileInstruction): string {
 export function renderDockerfile(doc: DockerfileDocument): string {
   const out: string[] = [];
   if (doc.syntax !== undefined) {
-    checkLiteral('syntax directive', 'the frontend', doc.syntax, { jsonForm: false });
+    checkLiteral('syntax directive', 'the frontend', doc.syntax);
     out.push(`# syntax=${doc.syntax}`);
   }
   const comment = (text: string) => renderInstruction({ kind: 'comment', text });

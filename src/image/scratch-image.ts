@@ -48,6 +48,7 @@ export class ScratchImage extends Construct {
     // validation looks afresh, and the writer reuses what it found in the same validation pass.
     let checkedIn: { pass: number; problems: string[] } | undefined;
     const folderProblems = (fresh: boolean): string[] => {
+      // Stryker disable next-line ConditionalExpression: looking again within a pass finds the same folder (it saves only the file system calls).
       if (fresh || checkedIn?.pass !== outputs.pass) checkedIn = { pass: outputs.pass, problems: findFolderProblems() };
       return checkedIn.problems;
     };
@@ -64,6 +65,7 @@ export class ScratchImage extends Construct {
     };
     // Never written from an invalid model or folder (the image's own problems are reported by the first
     // construct using it).
+    // Stryker disable next-line BooleanLiteral: looking afresh in the writer too finds the same folder (it saves only the file system calls).
     outputs.addOutput(this, () => folderProblems(false).length === 0 && this.image.validate().length === 0
       ? { folder: this.contextPath, files: this.image.buildContext() }
       : undefined);

@@ -543,3 +543,47 @@ describe('validate', () => {
     expect(img.validate()).toHaveLength(1);
   });
 });
+
+describe('mutation-found gaps', () => {
+  test.each<[string, unknown]>([['null', null], ['a string', 'x'], ['a number', 5]])('props passed as %s (not through a helper) are reported, not read', (_what, props) => {
+    const img = new NginxImage(props as any);
+    expect(img.validate()).toEqual(expect.arrayContaining([expect.stringMatching(/^props .* is not an object of NginxImage props; pass an object/)]));
+    expect(img.repository).toBe('localhost/scratch-nginx');
+  });
+
+  test('a runtimeDir over a file the image ships (the binary, a module, a listed file) is refused, naming the first', () => {
+    expect(image({}, { runtimeDir: '/usr' }).validate()[0]).toMatch(/^runtimeDir "\/usr" holds \/usr\/sbin\/nginx, which the image ships/);
+    expect(image({}, { runtimeDir: '/opt/mods', modules: ['/opt/mods/x.so'] }).validate()).toEqual([
+      expect.stringMatching(/^runtimeDir "\/opt\/mods" holds \/opt\/mods\/x.so, which the image ships/),
+    ]);
+    expect(image({ files: ['/usr/sbin/nginx', '/srv/lib/libx.so'] }, { runtimeDir: '/srv/lib' }).validate()).toEqual([
+      expect.stringMatching(/^runtimeDir "\/srv\/lib" holds \/srv\/lib\/libx.so, which the image ships/),
+    ]);
+    expect(image({}, { runtimeDir: '/lib64' }).validate()).toEqual([expect.stringMatching(/^runtimeDir "\/lib64" holds \/lib64, which the image ships/)]);
+    expect(image({}, { runtimeDir: '/run/nginx' }).validate()).toEqual([]);
+  });
+
+  test('html files come sorted by path whatever order the folder lists them in; a missing folder adds none; a file is refused with its error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'html-order-'));
+    try {
+      for (const f of ['z.html', 'b/a.html', 'B.html', 'a.html', 'b/Z/y.css']) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.writeFileSync(path.join(dir, f), f);
+      }
+      const html = image({ htmlDir: dir }).buildContext().map(f => f.path).filter(p => p.startsWith('html/'));
+      expect(html).toEqual(['html/B.html', 'html/a.html', 'html/b/Z/y.css', 'html/b/a.html', 'html/z.html']);
+      expect(image({ htmlDir: path.join(dir, 'missing') }).buildContext().filter(f => f.path.startsWith('html/'))).toEqual([]);
+      expect(() => image({ htmlDir: path.join(dir, 'a.html') }).buildContext()).toThrow(/^htmlDir ".*a\.html": cannot read .*a\.html \(ENOTDIR\); make every folder under htmlDir readable/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the plan and the build context are computed once', () => {
+    const img = image();
+    expect(img.plan).toBe(img.plan);
+    const first = img.buildContext();
+    expect(img.buildContext()).not.toBe(first);
+    expect(img.buildContext()[0]).toBe(first[0]);
+  });
+});

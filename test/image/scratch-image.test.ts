@@ -122,4 +122,39 @@ describe('ScratchImage', () => {
     expect(synthErrors(app)).toEqual([expect.stringMatching(/^\[c\/first\] image "localhost\/site:latest" uses the 'latest' tag/)]);
     expect(fs.existsSync(path.join(outdir, 'images'))).toBe(false);
   });
+
+  test('its validation looks at the folder afresh, also outside a synthesis: an html folder removed after a synth is reported', () => {
+    const html = fs.mkdtempSync(path.join(os.tmpdir(), 'html-afresh-'));
+    try {
+      fs.writeFileSync(path.join(html, 'index.html'), 'hi');
+      const app = new App({ outdir });
+      const img = new ScratchImage(new Chart(app, 'c'), 'img', { image: image({ htmlDir: html }) });
+      expect(synthErrors(app)).toEqual([]);
+      expect(img.node.validate()).toEqual([]);
+      fs.rmSync(html, { recursive: true, force: true });
+      expect(img.node.validate()).toEqual([expect.stringMatching(/^htmlDir ".*" is not a directory; point it at the folder holding index.html/)]);
+    } finally {
+      fs.rmSync(html, { recursive: true, force: true });
+    }
+  });
+
+  test('configuration warnings go to stderr once per construct, and not while the image has problems', () => {
+    const config = new NginxConfig();
+    config.addHttpDirective(Directive.of('keepalive_requests', '100'));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new App({ outdir });
+      const img = new ScratchImage(new Chart(app, 'c'), 'img', { image: image({ config }) });
+      const bad = new ScratchImage(new Chart(app, 'd'), 'bad', { image: image({ config, repository: 'localhost/other', tag: 'latest' }) });
+      expect(synthErrors(app)).toEqual([expect.stringMatching(/^\[d\/bad\] image "localhost\/other:latest" uses the 'latest' tag/)]);
+      expect(img.node.validate()).toEqual([]);
+      expect(bad.node.validate()).toHaveLength(1);
+      const lines = stderr.mock.calls.map(c => String(c[0]));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every(l => l.startsWith('[c/img] warning: '))).toBe(true);
+      expect(new Set(lines).size).toBe(lines.length);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
 });

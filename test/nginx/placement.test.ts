@@ -13,6 +13,7 @@ import { KEY_VALUE_BLOCKS, blockContentContext, checkPlacement, nginxDirectiveFo
 import { NGINX_CONTEXTS, NGINX_DIRECTIVES, NGINX_REFERENCE_VERSION } from '../../src/nginx/reference-data';
 import { renderDirectives } from '../../src/nginx/render';
 import { HOST_NGINX, nginxTest } from '../helpers/nginx-t';
+import { readSource } from '../helpers/source';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -68,7 +69,7 @@ describe('generated reference table', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const committed = fs.readFileSync(path.join(ROOT, 'src', 'nginx', 'reference-data.ts'), 'utf8');
+    const committed = readSource(path.join(ROOT, 'src', 'nginx', 'reference-data.ts'));
     // If this fails: run `node scripts/gen-nginx-reference.mjs` and commit the result.
     expect(r.stdout).toBe(committed);
   });

@@ -1,16 +1,16 @@
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { NginxConfig } from '../../src/nginx/config';
 import { Directive } from '../../src/nginx/directive';
 import { checkVariables, variableReferences } from '../../src/nginx/variables';
+import { readSource } from '../helpers/source';
 
 const tree = (...ds: Directive[]) => [Directive.withBlock('http', [], [Directive.withBlock('server', [], ds)])];
 const ids = (ds: Directive[]) => checkVariables(tree(...ds)).map(f => f.check);
 
 test('the committed variable list is what @nginx/reference-lib gives', () => {
   const generated = execFileSync('node', [path.join(__dirname, '../../scripts/gen-nginx-variables.mjs'), '--stdout'], { encoding: 'utf8' });
-  expect(fs.readFileSync(path.join(__dirname, '../../src/nginx/reference-variables.ts'), 'utf8')).toBe(generated);
+  expect(readSource(path.join(__dirname, '../../src/nginx/reference-variables.ts'))).toBe(generated);
 });
 
 test('variableReferences reads $name, ${name}, and flags a bare $', () => {
