@@ -8,7 +8,8 @@ export const NGINX_HTML_DIR = '/usr/share/nginx/html';
 
 /** True when `child` is `parent` or lies below it; both are normalised first (config values may hold `..`). */
 export function isUnder(child: string, parent: string): boolean {
-  return isPathUnder(posix.normalize(child), posix.normalize(parent).replace(/(.)\/+$/, '$1'));
+  // normalize leaves at most one trailing slash, which a folder other than / loses.
+  return isPathUnder(posix.normalize(child), posix.normalize(parent).replace(/(.)\/$/, '$1'));
 }
 
 /** Problems with a value that must be an absolute path without `..` segments. */

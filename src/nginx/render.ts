@@ -31,7 +31,7 @@ function bytesOverLimit(token: string): number | undefined {
   // A UTF-16 unit is at most 3 UTF-8 bytes: a short token cannot be over the limit, and is not measured.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: measuring a short token too (the condition false, or < for <=) gives the same answer, only slower.
   if (token.length * 3 <= MAX_TOKEN_BYTES) return undefined;
-  const bytes = Buffer.byteLength(token, 'utf8');
+  const bytes = Buffer.byteLength(token);
   return bytes > MAX_TOKEN_BYTES ? bytes : undefined;
 }
 
@@ -90,8 +90,6 @@ export function renderDirectives(directives: readonly Directive[], depth = 0, ke
     const head = [renderArgument(d.name), ...d.args.map(renderArgument)].join(' ');
     if (d.block === undefined) {
       lines.push(`${indent}${head};\n`);
-    } else if (d.block.length === 0) {
-      lines.push(`${indent}${head} {\n${indent}}\n`);
     } else {
       lines.push(`${indent}${head} {\n${renderDirectives(d.block, depth + 1, KEY_VALUE_BLOCKS.has(d.name))}${indent}}\n`);
     }

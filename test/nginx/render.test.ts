@@ -1,5 +1,5 @@
 import { Directive, walkConfigDirectives, walkDirectives } from '../../src/nginx/directive';
-import { MAX_TOKEN_BYTES, NginxRenderError, renderArgument, renderDirectives } from '../../src/nginx/render';
+import { MAX_TOKEN_BYTES, NginxRenderError, directiveNameProblem, renderArgument, renderDirectives } from '../../src/nginx/render';
 import { checkStructure as checkDirectiveShape } from '../../src/nginx/structure';
 
 /**
@@ -461,5 +461,43 @@ describe('walkDirectives', () => {
     expect(names(walkDirectives, server, [http])).toEqual(['http>listen']);
     expect(names(walkDirectives, server)).toEqual(['listen']);
     expect(names(walkDirectives, server, [http])).toEqual(['http>listen']);
+  });
+});
+
+describe('what renderDirectives refuses, and how it says so', () => {
+  const thrown = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('did not throw');
+  };
+
+  test('an entry that is not a Directive, even one shaped like it', () => {
+    const e = thrown(() => renderDirectives([{ name: 'gzip', args: ['on'] } as any]));
+    expect(e).toBeInstanceOf(NginxRenderError);
+    expect(e.name).toBe('NginxRenderError');
+    expect(e.message).toBe('an object is not a Directive; build it with Directive.of or Directive.withBlock.');
+  });
+
+  test('a directive whose arguments are not a list', () => {
+    expect(thrown(() => renderDirectives([Directive.withBlock('location', '/x' as any, [])])).message)
+      .toBe('directive "location": its arguments are "/x", not a list of strings; pass a list such as [\'/x\'].');
+  });
+
+  test('a bad directive name, at the top level too (only entries of key-value blocks may be any text)', () => {
+    expect(thrown(() => renderDirectives([Directive.of('Gzip', 'on')])).message)
+      .toBe('directive name "Gzip" is not a valid nginx directive name; use lower-case letters, digits and \'_\' only, starting with a letter or \'_\'.');
+    expect(renderDirectives([Directive.withBlock('map', ['$a', '$b'], [Directive.of('~^Gzip X', '1')])])).toBe('map $a $b {\n    "~^Gzip X" 1;\n}\n');
+  });
+
+  test('a directive name that is not a string', () => {
+    expect(directiveNameProblem(5)).toBe('is a number, not a string');
+    expect(directiveNameProblem('gzip')).toBeUndefined();
+  });
+
+  test('an empty block renders as an opening and a closing line', () => {
+    expect(renderDirectives([Directive.withBlock('http', [], [Directive.withBlock('events', [], [])])])).toBe('http {\n    events {\n    }\n}\n');
   });
 });
