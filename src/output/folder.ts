@@ -118,25 +118,40 @@ function removeMarkerLast(dir: string): void {
 
 /** Writes `files` into a new folder `dir` with fixed modes, in the given order. */
 function writeFiles(dir: string, files: readonly FolderFile[]): void {
-  fs.mkdirSync(dir);
-  // Modes are set, not left to the umask: the image copies them, and nginx reads the files as non-root.
-  fs.chmodSync(dir, 0o755);
+  // Modes are set, not left to the umask: the image copies them, and nginx reads the files as non-root. Folders
+  // and generated files are created with their mode; while the umask (or a default ACL) keeps it, as the usual
+  // 022 does, nothing needs a chmod: one file-system call less per file, which a slow disk feels.
+  fs.mkdirSync(dir, { mode: 0o755 });
+  let exact = (fs.statSync(dir).mode & 0o777) === 0o755;
+  const ensure = (target: string, mode: number): void => {
+    if (!exact) fs.chmodSync(target, mode);
+  };
+  ensure(dir, 0o755);
   const made = new Set<string>([dir]);
   const makeDir = (d: string): void => {
     if (made.has(d)) return;
     makeDir(path.dirname(d));
-    fs.mkdirSync(d);
-    fs.chmodSync(d, 0o755);
+    fs.mkdirSync(d, { mode: 0o755 });
+    ensure(d, 0o755);
     made.add(d);
   };
+  let checkedFile = false;
   for (const f of files) {
     const target = path.join(dir, ...f.path.split('/'));
     makeDir(path.dirname(target));
+    const mode = f.path.endsWith('.sh') ? 0o755 : 0o644;
     if (f.sourcePath !== undefined) {
+      // A copy takes its source's mode: always set.
       fs.copyFileSync(f.sourcePath, target);
-    } else {
-      fs.writeFileSync(target, f.content);
+      fs.chmodSync(target, mode);
+      continue;
     }
-    fs.chmodSync(target, f.path.endsWith('.sh') ? 0o755 : 0o644);
+    fs.writeFileSync(target, f.content, { mode });
+    if (exact && !checkedFile) {
+      // A default ACL can treat files unlike folders: the first file is looked at too.
+      checkedFile = true;
+      exact = (fs.statSync(target).mode & 0o777) === mode;
+    }
+    ensure(target, mode);
   }
 }

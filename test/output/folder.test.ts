@@ -56,6 +56,21 @@ describe('writeBuildContext', () => {
     expect(modes('collect-rootfs.sh')).toEqual([0o755]);
   });
 
+  test.each(['077', '022', '002', '027', '000'])('umask %s: the same modes, whether files are created with their mode or set after', (mask) => {
+    const source = path.join(work, 'private.html');
+    fs.writeFileSync(source, 'x', { mode: 0o600 });
+    const dir = path.join(work, 'ctx');
+    const umask = process.umask(parseInt(mask, 8));
+    try {
+      writeBuildContext(dir, [...FILES, { path: 'html/private.html', content: '', sourcePath: source }]);
+    } finally {
+      process.umask(umask);
+    }
+    const modes = (...ps: string[]) => ps.map(p => mode(path.join(dir, p)));
+    expect(modes('.', 'conf.d', 'html', 'html/img', 'html/img/deep', 'collect-rootfs.sh')).toEqual([0o755, 0o755, 0o755, 0o755, 0o755, 0o755]);
+    expect(modes('.dockerignore', 'Dockerfile', 'conf.d/a.conf', 'html/img/deep/x.svg', 'html/private.html')).toEqual([0o644, 0o644, 0o644, 0o644, 0o644]);
+  });
+
   test('two writes of the same files give the same folder', () => {
     const a = path.join(work, 'a');
     const b = path.join(work, 'b');
