@@ -122,7 +122,7 @@ function writeFiles(dir: string, files: readonly FolderFile[]): void {
   // and generated files are created with their mode; while the umask (or a default ACL) keeps it, as the usual
   // 022 does, nothing needs a chmod: one file-system call less per file, which a slow disk feels.
   fs.mkdirSync(dir, { mode: 0o755 });
-  let exact = (fs.statSync(dir).mode & 0o777) === 0o755;
+  let exact = fs.statSync(dir).mode % 0o1000 === 0o755;
   const ensure = (target: string, mode: number): void => {
     if (!exact) fs.chmodSync(target, mode);
   };
@@ -150,7 +150,7 @@ function writeFiles(dir: string, files: readonly FolderFile[]): void {
     if (exact && !checkedFile) {
       // A default ACL can treat files unlike folders: the first file is looked at too.
       checkedFile = true;
-      exact = (fs.statSync(target).mode & 0o777) === mode;
+      exact = fs.statSync(target).mode % 0o1000 === mode;
     }
     ensure(target, mode);
   }
