@@ -111,7 +111,7 @@ export function validateConfig(c: ConfigToValidate): string[] {
       const seen = new Set<string>();
       for (const child of d.block) {
         if (SINGLE_DIRECTIVES.has(child.name) && seen.has(child.name)) {
-          problems.push(`'${child.name}' is set twice in the '${d.name}' block, which nginx refuses ("directive is duplicate"); the library already sets it: change it through the typed props instead of adding it again.`);
+          problems.push(`'${child.name}' is set twice in the '${d.name}' block, which nginx refuses ("directive is duplicate"); keep one. (A directive added by hand replaces the library's default in its block, but not another one added by hand, nor a typed server option: change those through the typed props.)`);
         }
         seen.add(child.name);
       }

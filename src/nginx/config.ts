@@ -11,9 +11,10 @@ import { NginxUpstreamOptions } from './features/proxy';
 import { RATE_LIMIT, RateLimitOptions } from './features/rate-limit';
 import { HTTP_FEATURES } from './features/registry';
 import { ConfigFinding, Severity } from './findings';
-import { importNginxConfig, readConfigDirectory } from './import';
+import { importNginxConfig } from './import';
+import { readConfigDirectory } from './includes';
 import { repeatInheritedHeaders } from './inherit';
-import { buildMainTree } from './main-tree';
+import { buildMainTree, settingConflicts } from './main-tree';
 import { moduleReference, readModules } from './module-reference';
 import { NginxModule } from './modules';
 import { checkPlacement } from './placement';
@@ -348,9 +349,14 @@ export class NginxConfig {
 
   private computeEffectiveTree(): Directive[] {
     const servers = this.serverList.map(s => s.toDirective());
+    // The typed model's headers are repeated; one added by hand (or imported) keeps nginx's inheritance.
+    const handMade = new Set<Directive>();
+    walkDirectives([...this.httpExtra, ...this.serverList.flatMap(s => s._addedDirectives())], d => {
+      if (d.name === 'add_header') handMade.add(d);
+    });
     return repeatInheritedHeaders(this.mainTree().map(d => (d.name === 'http' && d.block
       ? Directive.withBlock('http', d.args, [...d.block, ...servers])
-      : d)));
+      : d)), h => !handMade.has(h));
   }
 
   /** The `server` blocks as rendered into conf.d/ (inherited headers repeated), in order. */
@@ -439,7 +445,11 @@ export class NginxConfig {
 
   private computeValidate(): string[] {
     return validateConfig({
-      problems: [...this.propProblems, ...this.callProblems],
+      problems: [
+        ...this.propProblems,
+        ...this.callProblems,
+        ...settingConflicts(this.props as { [prop: string]: unknown }, [...this.mainExtra, ...this.eventsExtra, ...this.httpExtra]),
+      ],
       runtimeDir: this.runtimeDir,
       servers: this.serverList,
       upstreams: this.upstreamList,

@@ -1,89 +1,98 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import type { NginxConfig } from './config';
 import type { ConfigFile, NginxConfigProps } from './config-props';
 import { Directive } from './directive';
 import { HTTP_FEATURES } from './features/registry';
 import { NginxModule, knownModule } from './modules';
-import { NginxSyntaxError, parseNginx } from './parse';
-import { NGINX_CONF_DIR } from './paths';
+import { inlineIncludes } from './includes';
+import { propOfSetting } from './main-tree';
+import { NginxSyntaxError, at, parseNginx, rebuilt } from './parse';
 import { NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
-import { characterProblem } from '../input/reader';
 
 /**
- * Directives the library sets itself: an imported value is replaced (pid and temp paths move to the
- * runtimeDir, logs go to stdout/stderr) or mapped to a typed prop.
+ * What the importer owns and replaces: the pid file and temp paths (moved to the runtimeDir), `user` (the image's
+ * uid), daemon and master process settings (the container's), and the typed settings read into props. Log
+ * destinations become stdout and stderr, keeping their formats and parameters. Every other directive is kept
+ * and wins over the library's default for the same setting (`settingKey`).
  */
 const MANAGED_MAIN = new Set(['user', 'pid', 'worker_processes', 'worker_shutdown_timeout', 'error_log', 'load_module', 'daemon', 'master_process', 'lock_file']);
 const MANAGED_HTTP = new Set([
-  'default_type', 'sendfile', 'tcp_nopush', 'keepalive_timeout', 'server_tokens', 'absolute_redirect', 'access_log', 'error_log',
   'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path',
-  'client_max_body_size', 'client_body_timeout', 'client_header_timeout', 'send_timeout',
   // Each typed feature's own directives (nginx/features/): mapped to its props by the feature.
   ...HTTP_FEATURES.flatMap(f => [...f.imported]),
 ]);
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+/** Log destinations that already go where a container's logs go, or elsewhere than a file. */
+function keepsDestination(target: string): boolean {
+  return target === 'off' || target === 'stderr' || target === '/dev/stdout' || target === '/dev/stderr'
+    || target.startsWith('syslog:') || target.startsWith('memory:');
 }
 
-/** Replaces `include` directives by the directives of the files they name (mime.types is the image's own). */
-function inlineIncludes(tree: readonly Directive[], files: ReadonlyMap<string, string>, seen: readonly string[]): Directive[] {
-  const out: Directive[] = [];
-  for (const d of tree) {
-    if (d.name === 'include' && d.args.length === 1) {
-      const target = d.args[0];
-      const relative = target.startsWith(`${NGINX_CONF_DIR}/`) ? target.slice(NGINX_CONF_DIR.length + 1) : target;
-      if (relative === 'mime.types') continue;
-      if (relative.startsWith('/')) {
-        throw new Error(`include ${target} is outside ${NGINX_CONF_DIR}; pass the file with a path relative to ${NGINX_CONF_DIR}, or inline it.`);
-      }
-      const re = globToRegExp(relative);
-      const matched = [...files.keys()].filter(f => re.test(f)).sort();
-      if (matched.length === 0 && !relative.includes('*')) throw new Error(`include ${target}: no such file among the imported files.`);
-      for (const f of matched) {
-        if (seen.includes(f)) throw new Error(`include ${target} includes ${f} again (a cycle: ${[...seen, f].join(' -> ')}).`);
-        out.push(...inlineIncludes(parseNginx(files.get(f)!, f), files, [...seen, f]));
-      }
-      continue;
+/** The tree with every log file moved to stdout (access logs) or stderr (error logs), formats and parameters kept. */
+function logsToStreams(tree: readonly Directive[]): Directive[] {
+  return tree.map(d => {
+    if (d.block) return rebuilt(d, [...d.args], logsToStreams(d.block));
+    if ((d.name === 'access_log' || d.name === 'error_log') && typeof d.args[0] === 'string' && !keepsDestination(d.args[0])) {
+      return rebuilt(d, [d.name === 'access_log' ? '/dev/stdout' : 'stderr', ...d.args.slice(1)], undefined);
     }
-    out.push(d.block ? Directive.withBlock(d.name, d.args, inlineIncludes(d.block, files, seen)) : d);
-  }
-  return out;
+    return d;
+  });
 }
 
-/** Whole seconds of an nginx time like `20`, `20s` or `1m`; undefined for anything else. */
-function seconds(value: string | undefined): number | undefined {
-  const m = value === undefined ? null : /^([0-9]+)(s|m)?$/.exec(value);
-  return m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : undefined;
+/** Milliseconds of each unit of an nginx time (ngx_parse_time). */
+const TIME_UNITS: { readonly [unit: string]: number } = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000, w: 604800000, M: 2592000000, y: 31536000000 };
+
+/**
+ * Whole seconds of an nginx time (`20`, `20s`, `1m`, `1h30m`, `2d`); undefined for anything else, or for a
+ * time that is not a whole number of seconds (`1500ms`).
+ */
+export function nginxSeconds(value: string | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^(?:[0-9]{1,9}(?:ms|s|m|h|d|w|M|y)?)+$/.test(value)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of value.matchAll(/([0-9]+)(ms|s|m|h|d|w|M|y)?/g)) ms += Number(n) * TIME_UNITS[unit ?? 's'];
+  return ms % 1000 === 0 ? ms / 1000 : undefined;
 }
 
-const SIMPLE_LISTEN = /^(?:(?:\*|[0-9.]+):)?([0-9]+)$/;
-const IPV6_LISTEN = /^\[::\]:([0-9]+)$/;
+/** The one argument of the only `name` directive of a block, if the block has exactly one with one argument. */
+function single(list: readonly Directive[], name: string): string | undefined {
+  const found = list.filter(d => d.name === name);
+  return found.length === 1 && found[0].args.length === 1 ? found[0].args[0] : undefined;
+}
+
+/** `listen` addresses that mean every interface: the typed server's `listen <port>` keeps their meaning. */
+const ANY_V4 = /^(?:(?:\*|0\.0\.0\.0):)?([0-9]{1,5})$/;
+const ANY_V6 = /^\[::\]:([0-9]{1,5})$/;
 
 /** A typed server from an imported `server` block; what has no typed prop stays as escape-hatch directives. */
 function importServer(block: readonly Directive[], index: number, config: NginxConfig): void {
-  const where = `server #${index + 1}`;
   const listens = block.filter(d => d.name === 'listen');
-  let port = 80;
+  const ports = new Set<number>();
   let defaultServer = false;
   let ipv6 = false;
   for (const l of listens) {
     const [address, ...params] = l.args;
+    const where = `'listen ${l.args.join(' ')}'${at(l)}`;
     const extra = params.filter(p => p !== 'default_server' && p !== 'default');
     if (extra.length > 0) {
-      throw new Error(`${where}: 'listen ${l.args.join(' ')}' has parameters (${extra.join(', ')}) the importer does not map; remove them and use the typed options (tls, http2) after importing.`);
+      throw new Error(`${where} has parameters (${extra.join(', ')}) that the importer cannot carry over yet: the server's typed listen would drop them and change how it listens. Remove them from the file (TLS and HTTP/2 have typed server options: tls, http2), then import.`);
     }
-    const v6 = IPV6_LISTEN.exec(address ?? '');
-    const v4 = SIMPLE_LISTEN.exec(address ?? '');
-    if (v6) { ipv6 = true; port = Number(v6[1]); } else if (v4) { port = Number(v4[1]); } else {
-      throw new Error(`${where}: 'listen ${l.args.join(' ')}' is not a port the importer maps; use 'listen <port>'.`);
+    const v6 = ANY_V6.exec(address ?? '');
+    const v4 = ANY_V4.exec(address ?? '');
+    if (!v6 && !v4) {
+      throw new Error(`${where} binds one address or a socket; the importer would listen on every interface instead, which exposes what was private. Bind the server to a port ('listen 8080') in the file if that is what you want, or add this server by hand after importing.`);
     }
+    if (v6) ipv6 = true;
+    ports.add(Number((v6 ?? v4)![1]));
     defaultServer ||= params.length > 0;
   }
-  const names = block.find(d => d.name === 'server_name')?.args ?? ['localhost'];
+  if (ports.size > 1) {
+    throw new Error(`server #${index + 1}${at(listens[0])} listens on ${ports.size} ports (${[...ports].join(', ')}); a typed server has one port, and keeping one would silently drop the others. Split it into one server per port in the file, then import.`);
+  }
+  const port = ports.size === 1 ? [...ports][0] : 80;
+  // nginx joins every server_name line of a server.
+  const nameLines = block.filter(d => d.name === 'server_name');
+  const names = nameLines.length > 0 ? nameLines.flatMap(d => d.args) : ['localhost'];
   const errorPage = block.find(d => d.name === 'error_page' && d.args.join(' ').startsWith('500 502 503 504 '));
   const options: NginxServerOptions = {
     name: serverFileName(names[0], index),
@@ -91,8 +100,8 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
     serverNames: names.filter(n => n !== ''),
     defaultServer,
     ipv6,
-    root: block.find(d => d.name === 'root')?.args[0],
-    index: block.find(d => d.name === 'index')?.args,
+    root: single(block, 'root'),
+    index: block.filter(d => d.name === 'index').length === 1 ? block.find(d => d.name === 'index')!.args : undefined,
     errorPage: errorPage?.args[4],
     // An imported server keeps its own behaviour: no default caching, method or hidden-file rules added.
     assetMaxAgeSeconds: 0,
@@ -100,12 +109,12 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
     denyHiddenFiles: false,
   };
   const server = config.addServer(options);
-  const typed = new Set(['listen', 'server_name', 'root', 'index']);
+  const typed = new Set(['listen', 'server_name']);
   for (const d of block) {
     if (typed.has(d.name) || d === errorPage) continue;
+    if ((d.name === 'root' && options.root !== undefined) || (d.name === 'index' && options.index !== undefined)) continue;
     // The typed error page already has its internal location.
     if (d.name === 'location' && d.args[0] === '=' && d.args[1] === server.errorPage) continue;
-    if ((d.name === 'access_log' || d.name === 'error_log') && d.args[0] !== 'off') continue;
     server.addDirective(d);
   }
 }
@@ -140,17 +149,20 @@ export function locationArgumentsAsNginxReadsThem(args: readonly string[]): stri
 function normaliseLocations(tree: readonly Directive[]): Directive[] {
   return tree.map(d => {
     if (!d.block) return d;
-    const args = d.name === 'location' ? locationArgumentsAsNginxReadsThem(d.args) : d.args;
-    return Directive.withBlock(d.name, args, normaliseLocations(d.block));
+    const args = d.name === 'location' ? locationArgumentsAsNginxReadsThem(d.args) : [...d.args];
+    return rebuilt(d, args, normaliseLocations(d.block));
   });
 }
 
 /**
- * Builds an NginxConfig from existing files (`nginx.conf` and what it includes, relative to /etc/nginx).
- * Typed settings are read where the library has them (worker_processes, worker_connections, error log
- * level, dynamic modules, keepalive_timeout; each server's port, names, root, index, error page); paths
- * the library owns (pid, temp paths, logs) move to the runtimeDir and stdout/stderr; everything else is
- * kept unchanged as escape-hatch directives. A port below 1024 becomes 8080.
+ * Builds an NginxConfig from existing files (`nginx.conf` and what it includes, relative to /etc/nginx), with
+ * the same effect: typed settings are read where a prop says exactly the same (worker_processes,
+ * worker_connections, error log level, dynamic modules, keepalive_timeout, client_max_body_size, gzip; each
+ * server's port, names, root, index, error page); what the library owns is replaced (pid and temp paths in
+ * the runtimeDir, log files to stdout/stderr with their formats, `user`); every other directive is kept and
+ * wins over the library's default for the same setting. A port below 1024 becomes 8080. What cannot be carried
+ * over with the same effect (a bound address, several ports in one server, listen parameters) fails the import
+ * with its file and line.
  */
 export function importNginxConfig(
   files: readonly ConfigFile[],
@@ -173,11 +185,24 @@ export function importNginxConfig(
     if (e instanceof NginxSyntaxError) throw new Error(`cannot import: ${e.message}`);
     throw e;
   }
+  tree = logsToStreams(tree);
   const find = (list: readonly Directive[], name: string) => list.find(d => d.name === name);
   const events = find(tree, 'events')?.block ?? [];
   const http = find(tree, 'http')?.block ?? [];
   const errorLog = find(tree, 'error_log');
-  const keepalive = find(http, 'keepalive_timeout')?.args[0];
+  // Settings read into typed props when the prop can say exactly the same; otherwise the directive is kept.
+  const keepalive = nginxSeconds(single(http, 'keepalive_timeout'));
+  const bodySize = single(http, 'client_max_body_size');
+  const typedBodySize = bodySize !== undefined && /^[0-9]{1,12}[kKmMgG]?$/.test(bodySize) ? bodySize : undefined;
+  const shutdownLine = find(tree, 'worker_shutdown_timeout');
+  const shutdown = nginxSeconds(single(tree, 'worker_shutdown_timeout'));
+  if (shutdownLine !== undefined && shutdown === undefined) {
+    throw new Error(`'worker_shutdown_timeout ${shutdownLine.args.join(' ')}'${at(shutdownLine)} is not one time in whole seconds; the pod's grace period is derived from it. Write it as, for example, '30s', then import.`);
+  }
+  const read = new Set<string>([
+    ...(keepalive === undefined ? [] : ['keepalive_timeout']),
+    ...(typedBodySize === undefined ? [] : ['client_max_body_size']),
+  ]);
   const loaded = tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`));
   const config = create({
     workerProcesses: find(tree, 'worker_processes')?.args[0],
@@ -186,14 +211,19 @@ export function importNginxConfig(
     // A module NginxModules declares comes in as a dynamic module, so that its directives are known.
     modules: loaded.filter(m => knownModule(m) === undefined),
     dynamicModules: loaded.map(knownModule).filter((m): m is NginxModule => m !== undefined),
-    keepaliveTimeoutSeconds: seconds(keepalive),
-    workerShutdownTimeoutSeconds: seconds(find(tree, 'worker_shutdown_timeout')?.args[0]),
-    // An imported open_file_cache is kept as it is, in place of the library's.
-    openFileCacheEntries: http.some(d => d.name.startsWith('open_file_cache')) ? 0 : undefined,
+    keepaliveTimeoutSeconds: keepalive,
+    clientMaxBodySize: typedBodySize,
+    workerShutdownTimeoutSeconds: shutdown,
     ...Object.assign({}, ...HTTP_FEATURES.map(f => f.importProps(http))),
     servers: [],
     ...props,
   });
+  // The props given to the import win over the imported directive that sets the same thing.
+  const given = props as { [prop: string]: unknown };
+  const overridden = (d: Directive) => {
+    const prop = propOfSetting(d, Object.keys((given.securityHeaders ?? {}) as object));
+    return prop !== undefined && (given[prop] !== undefined || (prop === 'accessLog' && given.accessLogFormat !== undefined));
+  };
   for (const d of tree) {
     if (MANAGED_MAIN.has(d.name) || d.name === 'events' || d.name === 'http') continue;
     config.addMainDirective(d);
@@ -205,29 +235,9 @@ export function importNginxConfig(
   for (const d of http) {
     if (d.name === 'server' && d.block) {
       importServer(d.block, serverIndex++, config);
-    } else if (d.name === 'log_format' && d.args[0] === 'main') {
-      continue;
-    } else if (!MANAGED_HTTP.has(d.name)) {
+    } else if (!MANAGED_HTTP.has(d.name) && !read.has(d.name) && !overridden(d)) {
       config.addHttpDirective(d);
     }
   }
   return config;
-}
-
-/** Reads every regular file below `dir` (relative paths), for `NginxConfig.fromDirectory`. */
-export function readConfigDirectory(dir: string): ConfigFile[] {
-  const isFolder = typeof dir === 'string' && !characterProblem(dir) && fs.existsSync(dir) && fs.statSync(dir).isDirectory();
-  if (!isFolder) {
-    throw new Error(`NginxConfig.fromDirectory: dir ${describeValue(dir)} is not a folder; point it at a folder laid out like /etc/nginx (nginx.conf and the files it includes).`);
-  }
-  const out: ConfigFile[] = [];
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else if (e.isFile() && (r === 'nginx.conf' || r.endsWith('.conf'))) out.push({ path: r, content: fs.readFileSync(path.join(dir, r), 'utf8') });
-    }
-  };
-  walk('');
-  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }

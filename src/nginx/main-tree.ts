@@ -33,55 +33,140 @@ export interface MainTreeSettings {
   readonly httpExtra: readonly Directive[];
 }
 
+/** Directives nginx takes many times in one block: the library's stay beside those added by hand. */
+const REPEATABLE = new Set(['include', 'upstream', 'load_module', 'error_log', 'limit_req', 'limit_conn', 'map', 'geo', 'split_clients', 'server', 'events', 'http']);
+
+/**
+ * What a directive sets in its block: its name, or its name and the log format, header or zone it defines;
+ * undefined for a directive nginx takes many times. A directive added by hand replaces the library's default
+ * with the same key in the same block ("defaults fill only what is left unsaid").
+ */
+export function settingKey(d: Directive): string | undefined {
+  if (REPEATABLE.has(d.name)) return undefined;
+  const first = typeof d.args[0] === 'string' ? d.args[0] : '';
+  if (d.name === 'log_format') return `log_format ${first}`;
+  // The open file cache is one setting in four directives: any of them replaces the library's cache.
+  if (d.name.startsWith('open_file_cache')) return 'open_file_cache';
+  if (d.name === 'add_header') return `add_header ${first.toLowerCase()}`;
+  if (d.name === 'limit_req_zone' || d.name === 'limit_conn_zone') {
+    const zone = d.args.find(a => typeof a === 'string' && a.startsWith('zone=')) ?? '';
+    return `${d.name} ${zone.split(':')[0]}`;
+  }
+  return d.name;
+}
+
+/** The typed prop that sets each library default a directive added by hand could replace. */
+const PROP_OF_SETTING: { readonly [key: string]: string } = {
+  worker_processes: 'workerProcesses',
+  worker_shutdown_timeout: 'workerShutdownTimeoutSeconds',
+  worker_connections: 'workerConnections',
+  keepalive_timeout: 'keepaliveTimeoutSeconds',
+  client_max_body_size: 'clientMaxBodySize',
+  client_body_timeout: 'clientTimeoutSeconds',
+  client_header_timeout: 'clientTimeoutSeconds',
+  send_timeout: 'clientTimeoutSeconds',
+  access_log: 'accessLog',
+  open_file_cache: 'openFileCacheEntries',
+  gzip: 'gzip',
+  gzip_static: 'gzipStatic',
+  brotli: 'brotli',
+};
+
+/** The typed prop that sets what `d` sets, if one does (`securityHeaders` for a security header's name). */
+export function propOfSetting(d: Directive, securityHeaderNames: readonly string[]): string | undefined {
+  const key = settingKey(d);
+  if (key === undefined) return undefined;
+  if (key.startsWith('add_header ')) {
+    return securityHeaderNames.some(h => `add_header ${h.toLowerCase()}` === key) ? 'securityHeaders' : undefined;
+  }
+  return PROP_OF_SETTING[key];
+}
+
+/**
+ * Directives added by hand that set what a typed prop the caller gave also sets: both were asked for, so the
+ * configuration cannot say which one wins. Each problem names both and the fix.
+ */
+export function settingConflicts(given: { readonly [prop: string]: unknown }, extras: readonly Directive[]): string[] {
+  const headers = Object.keys((given.securityHeaders ?? {}) as object);
+  const problems: string[] = [];
+  for (const d of extras) {
+    if (d.name === 'worker_shutdown_timeout') {
+      problems.push("'worker_shutdown_timeout' is added by hand, but the pod's termination grace period and the Fargate stop timeout are derived from the prop workerShutdownTimeoutSeconds; set that prop instead.");
+      continue;
+    }
+    const prop = propOfSetting(d, headers);
+    const alsoGiven = prop === 'accessLog' && given.accessLogFormat !== undefined ? 'accessLogFormat' : prop;
+    if (alsoGiven !== undefined && given[alsoGiven] !== undefined) {
+      problems.push(`'${d.name}${d.name === 'add_header' ? ` ${d.args[0]}` : ''}' is added by hand and also set by the prop ${alsoGiven}; nginx can take only one. Keep the prop, or leave it out and keep the directive.`);
+    }
+  }
+  return problems;
+}
+
+/** `defaults` without those that a directive of `extra` (added by hand to the same block) replaces. */
+function unlessSet(defaults: readonly Directive[], extra: readonly Directive[]): Directive[] {
+  const set = new Set(extra.map(settingKey).filter(k => k !== undefined));
+  return defaults.filter(d => {
+    const key = settingKey(d);
+    return key === undefined || !set.has(key);
+  });
+}
+
 /**
  * The directives of `nginx.conf` (the servers live in conf.d/, included at the end of `http`). Pure: the same
- * settings give the same tree.
+ * settings give the same tree. A directive added by hand to a block replaces the library's default that sets
+ * the same thing there (see `settingKey`).
  */
 export function buildMainTree(s: MainTreeSettings): Directive[] {
   const p = (name: string) => `${s.runtimeDir.replace(/\/+$/, '')}/${name}`;
   return [
-    ...s.modules.map(m => Directive.of('load_module', m)),
-    Directive.of('worker_processes', s.workerProcesses),
-    Directive.of('pid', p('nginx.pid')),
-    Directive.of('error_log', 'stderr', s.errorLogLevel),
-    Directive.of('worker_shutdown_timeout', `${s.workerShutdownTimeoutSeconds}s`),
+    ...unlessSet([
+      ...s.modules.map(m => Directive.of('load_module', m)),
+      Directive.of('worker_processes', s.workerProcesses),
+      Directive.of('pid', p('nginx.pid')),
+      Directive.of('error_log', 'stderr', s.errorLogLevel),
+      Directive.of('worker_shutdown_timeout', `${s.workerShutdownTimeoutSeconds}s`),
+    ], s.mainExtra),
     ...s.mainExtra,
     Directive.withBlock('events', [], [
-      Directive.of('worker_connections', String(s.workerConnections)),
+      ...unlessSet([Directive.of('worker_connections', String(s.workerConnections))], s.eventsExtra),
       ...s.eventsExtra,
     ]),
-    Directive.withBlock('http', [], [
-      Directive.of('include', `${NGINX_CONF_DIR}/mime.types`),
-      Directive.of('default_type', 'application/octet-stream'),
-      Directive.of('log_format', 'main', MAIN_LOG_FORMAT),
-      ...(s.accessLogFormat === AccessLogFormat.JSON ? [Directive.of('log_format', 'json', 'escape=json', JSON_LOG_FORMAT)] : []),
-      s.accessLog
-        ? Directive.of('access_log', '/dev/stdout', s.accessLogFormat === AccessLogFormat.JSON ? 'json' : 'main')
-        : Directive.of('access_log', 'off'),
-      Directive.of('sendfile', 'on'),
-      Directive.of('tcp_nopush', 'on'),
-      ...(s.openFileCacheEntries > 0 ? [
-        Directive.of('open_file_cache', `max=${s.openFileCacheEntries}`, 'inactive=60s'),
-        Directive.of('open_file_cache_valid', '60s'),
-        Directive.of('open_file_cache_errors', 'on'),
-      ] : []),
-      Directive.of('keepalive_timeout', String(s.keepaliveTimeoutSeconds)),
-      Directive.of('server_tokens', 'off'),
-      Directive.of('absolute_redirect', 'off'),
-      Directive.of('client_max_body_size', s.clientMaxBodySize),
-      Directive.of('client_body_timeout', `${s.clientTimeoutSeconds}s`),
-      Directive.of('client_header_timeout', `${s.clientTimeoutSeconds}s`),
-      Directive.of('send_timeout', `${s.clientTimeoutSeconds}s`),
-      Directive.of('reset_timedout_connection', 'on'),
-      ...TEMP_PATHS.map(([d, dir]) => Directive.of(d, p(dir))),
-      ...s.featureDirectives,
-      ...Object.keys(s.securityHeaders).sort().map(h => Directive.of('add_header', h, s.securityHeaders[h], 'always')),
-      ...s.upstreams.map(u => Directive.withBlock('upstream', [u.name], [
-        ...u.servers.map(srv => Directive.of('server', srv)),
-        Directive.of('keepalive', String(u.keepalive ?? 16)),
-      ])),
-      ...s.httpExtra,
-      Directive.of('include', `${NGINX_CONF_DIR}/conf.d/*.conf`),
-    ]),
+    Directive.withBlock('http', [], [...unlessSet(httpDefaults(s, p), s.httpExtra), ...s.httpExtra, Directive.of('include', `${NGINX_CONF_DIR}/conf.d/*.conf`)]),
+  ];
+}
+
+/** The library's directives of the `http` block, before those added by hand. */
+function httpDefaults(s: MainTreeSettings, p: (name: string) => string): Directive[] {
+  return [
+    Directive.of('include', `${NGINX_CONF_DIR}/mime.types`),
+    Directive.of('default_type', 'application/octet-stream'),
+    Directive.of('log_format', 'main', MAIN_LOG_FORMAT),
+    ...(s.accessLogFormat === AccessLogFormat.JSON ? [Directive.of('log_format', 'json', 'escape=json', JSON_LOG_FORMAT)] : []),
+    s.accessLog
+      ? Directive.of('access_log', '/dev/stdout', s.accessLogFormat === AccessLogFormat.JSON ? 'json' : 'main')
+      : Directive.of('access_log', 'off'),
+    Directive.of('sendfile', 'on'),
+    Directive.of('tcp_nopush', 'on'),
+    ...(s.openFileCacheEntries > 0 ? [
+      Directive.of('open_file_cache', `max=${s.openFileCacheEntries}`, 'inactive=60s'),
+      Directive.of('open_file_cache_valid', '60s'),
+      Directive.of('open_file_cache_errors', 'on'),
+    ] : []),
+    Directive.of('keepalive_timeout', String(s.keepaliveTimeoutSeconds)),
+    Directive.of('server_tokens', 'off'),
+    Directive.of('absolute_redirect', 'off'),
+    Directive.of('client_max_body_size', s.clientMaxBodySize),
+    Directive.of('client_body_timeout', `${s.clientTimeoutSeconds}s`),
+    Directive.of('client_header_timeout', `${s.clientTimeoutSeconds}s`),
+    Directive.of('send_timeout', `${s.clientTimeoutSeconds}s`),
+    Directive.of('reset_timedout_connection', 'on'),
+    ...TEMP_PATHS.map(([d, dir]) => Directive.of(d, p(dir))),
+    ...s.featureDirectives,
+    ...Object.keys(s.securityHeaders).sort().map(h => Directive.of('add_header', h, s.securityHeaders[h], 'always')),
+    ...s.upstreams.map(u => Directive.withBlock('upstream', [u.name], [
+      ...u.servers.map(srv => Directive.of('server', srv)),
+      Directive.of('keepalive', String(u.keepalive ?? 16)),
+    ])),
   ];
 }

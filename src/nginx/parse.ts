@@ -91,6 +91,34 @@ function tokenize(text: string, file: string): Token[] {
   return tokens;
 }
 
+/** Where a parsed directive came from: its file and the line its name is on. */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** The file and line of each parsed directive (directives are frozen values, so this lives beside them). */
+const SOURCES = new WeakMap<Directive, SourcePosition>();
+
+/** Where `d` was parsed from, if it was; `'nginx.conf:12'`-style text with `at()`. */
+export function sourceOf(d: Directive): SourcePosition | undefined {
+  return SOURCES.get(d);
+}
+
+/** `d` rebuilt with other arguments or children, keeping where it was parsed from. */
+export function rebuilt(d: Directive, args: string[], block: Directive[] | undefined): Directive {
+  const out = block === undefined ? Directive.of(d.name, ...args) : Directive.withBlock(d.name, args, block);
+  const source = SOURCES.get(d);
+  if (source) SOURCES.set(out, source);
+  return out;
+}
+
+/** ` (file:line)` for a parsed directive, '' for one built in code. */
+export function at(d: Directive): string {
+  const s = SOURCES.get(d);
+  return s ? ` (${s.file}:${s.line})` : '';
+}
+
 /**
  * Parses nginx configuration text into a directive tree, with the lexing rules of nginx itself
  * (ngx_conf_read_token): quotes, backslash escapes, `${var}`, comments. Comments are dropped; `include`
@@ -100,6 +128,10 @@ function tokenize(text: string, file: string): Token[] {
  */
 export function parseNginx(text: string, file = 'nginx.conf'): Directive[] {
   const tokens = tokenize(text, file);
+  const placed = (d: Directive, line: number) => {
+    SOURCES.set(d, { file, line });
+    return d;
+  };
   let pos = 0;
   const parseBlock = (depth: number): Directive[] => {
     const out: Directive[] = [];
@@ -121,8 +153,8 @@ export function parseNginx(text: string, file = 'nginx.conf'): Directive[] {
       for (;;) {
         const a = tokens[pos];
         if (a.kind === 'word') { args.push(a.value); pos++; continue; }
-        if (a.kind === ';') { pos++; out.push(Directive.of(name, ...args)); break; }
-        if (a.kind === '{') { pos++; out.push(Directive.withBlock(name, args, parseBlock(depth + 1))); break; }
+        if (a.kind === ';') { pos++; out.push(placed(Directive.of(name, ...args), t.line)); break; }
+        if (a.kind === '{') { pos++; out.push(placed(Directive.withBlock(name, args, parseBlock(depth + 1)), t.line)); break; }
         throw new NginxSyntaxError(file, a.line, a.kind === 'eof' ? 'unexpected end of file, expecting ";" or "}"' : 'unexpected "}"');
       }
     }

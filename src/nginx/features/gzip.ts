@@ -39,7 +39,8 @@ export const GZIP: HttpFeature<Required<GzipProps>> = {
     ...(v.gzipStatic ? [Directive.of('gzip_static', 'on')] : []),
   ],
   modules: () => [],
-  imported: new Set(['gzip', 'gzip_types', 'gzip_static']),
+  // gzip_types, gzip_comp_level and the rest are kept as imported: each replaces the library's default.
+  imported: new Set(['gzip', 'gzip_static']),
   importProps: http => {
     const gzip = importedArgument(http, 'gzip');
     const gzipStatic = importedArgument(http, 'gzip_static');
