@@ -42,9 +42,12 @@ const UPSTREAM_NAME = /^[A-Za-z0-9_-]+$/;
 export class NginxConfig {
   /**
    * Imports existing configuration files: `nginx.conf` and the files it includes (paths relative to
-   * /etc/nginx, for example `conf.d/default.conf`). Typed settings are read where the library has them;
-   * the paths it owns (pid, temp paths, logs) move to the runtimeDir and stdout/stderr; every other
-   * directive is kept as an escape hatch. Change the result with the typed API and render it again.
+   * /etc/nginx, for example `conf.d/default.conf`), with the same effect. Typed settings are read where a
+   * prop says exactly the same; the paths the library owns (pid, temp paths, log files) move to the
+   * runtimeDir and stdout/stderr; every other directive is kept and wins over the library's default of the
+   * same setting. What cannot be carried over with the same effect (a `listen` bound to one address, several
+   * ports in one server, listen parameters) fails with its file and line. Change the result with the typed
+   * API and render it again.
    *
    * @param files the files, `nginx.conf` among them.
    * @param props typed settings that win over the imported ones.
@@ -54,7 +57,8 @@ export class NginxConfig {
   }
 
   /**
-   * Imports `<dir>/nginx.conf` and every `*.conf` below `dir` (see `fromFiles`).
+   * Imports `<dir>/nginx.conf` and the files it includes (see `fromFiles`): every file below `dir` is read
+   * (any name, links followed, as nginx does), and the includes pick them as nginx would.
    *
    * @param dir a folder laid out like /etc/nginx.
    * @param props typed settings that win over the imported ones.
@@ -278,7 +282,11 @@ export class NginxConfig {
     return this;
   }
 
-  /** Escape hatch: adds a directive to the main context of `nginx.conf`. */
+  /**
+   * Escape hatch: adds a directive to the main context of `nginx.conf`. Like the other add*Directive
+   * methods, it replaces the library's default of the same setting in the block (a typed prop given for
+   * that setting too is a conflict that validation reports).
+   */
   public addMainDirective(directive: Directive): NginxConfig {
     return this.addExtra(this.mainExtra, 'addMainDirective', directive);
   }
@@ -288,7 +296,11 @@ export class NginxConfig {
     return this.addExtra(this.eventsExtra, 'addEventsDirective', directive);
   }
 
-  /** Escape hatch: adds a directive to the `http` block (before the `include` of conf.d). */
+  /**
+   * Escape hatch: adds a directive to the `http` block (before the `include` of conf.d). It replaces the
+   * library's default of the same setting (`client_max_body_size`, a `log_format` or `add_header` of the same
+   * name, the open file cache as a whole); a header added here keeps nginx's inheritance.
+   */
   public addHttpDirective(directive: Directive): NginxConfig {
     return this.addExtra(this.httpExtra, 'addHttpDirective', directive);
   }

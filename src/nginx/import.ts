@@ -3,9 +3,9 @@ import type { NginxConfig } from './config';
 import type { ConfigFile, NginxConfigProps } from './config-props';
 import { Directive } from './directive';
 import { HTTP_FEATURES } from './features/registry';
-import { NginxModule, knownModule } from './modules';
 import { inlineIncludes } from './includes';
 import { propOfSetting } from './main-tree';
+import { NginxModule, knownModule } from './modules';
 import { NginxSyntaxError, at, parseNginx, rebuilt } from './parse';
 import { NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
@@ -41,7 +41,9 @@ function logsToStreams(tree: readonly Directive[]): Directive[] {
 }
 
 /** Milliseconds of each unit of an nginx time (ngx_parse_time). */
-const TIME_UNITS: { readonly [unit: string]: number } = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000, w: 604800000, M: 2592000000, y: 31536000000 };
+const TIME_UNITS: { readonly [unit: string]: number } = {
+  ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000, w: 604800000, M: 2592000000, y: 31536000000,
+};
 
 /**
  * Whole seconds of an nginx time (`20`, `20s`, `1m`, `1h30m`, `2d`); undefined for anything else, or for a

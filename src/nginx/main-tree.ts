@@ -42,7 +42,8 @@ const REPEATABLE = new Set(['include', 'upstream', 'load_module', 'error_log', '
  * with the same key in the same block ("defaults fill only what is left unsaid").
  */
 export function settingKey(d: Directive): string | undefined {
-  if (REPEATABLE.has(d.name)) return undefined;
+  // A name that is not a string (any value can come from a jsii caller) is refused by the structure check.
+  if (typeof d.name !== 'string' || REPEATABLE.has(d.name)) return undefined;
   const first = typeof d.args[0] === 'string' ? d.args[0] : '';
   if (d.name === 'log_format') return `log_format ${first}`;
   // The open file cache is one setting in four directives: any of them replaces the library's cache.
