@@ -111,9 +111,16 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
     denyHiddenFiles: false,
   };
   const server = config.addServer(options);
+  // A redirect-only server (a server-level return, no location, no other rewrite directive) answers every
+  // request the same from 'location /': so the exact health location can still answer the probes.
+  const firstReturn = block.find(d => d.name === 'return');
+  const redirectOnly = firstReturn !== undefined
+    && !block.some(d => d.name === 'location' || d.name === 'rewrite' || d.name === 'if' || d.name === 'set' || d.name === 'break');
+  if (redirectOnly) server.addDirective(Directive.withBlock('location', ['/'], [firstReturn]));
   const typed = new Set(['listen', 'server_name']);
   for (const d of block) {
-    if (typed.has(d.name) || d === errorPage) continue;
+    // Server-level returns after the first are never run.
+    if (typed.has(d.name) || d === errorPage || (redirectOnly && d.name === 'return')) continue;
     if ((d.name === 'root' && options.root !== undefined) || (d.name === 'index' && options.index !== undefined)) continue;
     // The typed error page already has its internal location.
     if (d.name === 'location' && d.args[0] === '=' && d.args[1] === server.errorPage) continue;

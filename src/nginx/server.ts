@@ -3,6 +3,7 @@ import { sealedMessage } from './errors';
 import { STATIC_ASSET_EXTENSIONS } from './features/headers';
 import { ProxyLocationOptions, proxyDirectives } from './features/proxy';
 import { TlsOptions, TlsProfile, tlsDirectives } from './features/tls';
+import { at } from './parse';
 import { NGINX_CONF_DIR } from './paths';
 import {
   BAD_SERVER_NAME, LocationModifier, MODIFIER_TOKEN, NAMED_LOCATION, NginxLocationOptions, NginxServerOptions, REDIRECT_TARGET,
@@ -335,6 +336,26 @@ export class NginxServer {
     ]);
   }
 
+  /**
+   * Server-level directives that answer or rewrite a request before nginx picks its location, so the health
+   * location is never reached and the probes test something else (a 444 or 403 fails them; a redirect passes
+   * them without nginx's health being asked). Each problem says which directive and how to keep the endpoint.
+   * A server-level `if` is left alone: its condition (often a forwarded header) usually does not hold for the
+   * kubelet's requests, and this cannot tell.
+   */
+  private healthShadows(): string[] {
+    const problems: string[] = [];
+    const fix = `put it in a 'location / { ... }' (the exact health location ${this.healthPath} still wins), or use redirectTo for a redirect-only server`;
+    for (const d of this.extra) {
+      if (d.name === 'return') {
+        problems.push(`${this.where}: the server-level 'return ${d.args.join(' ')}'${at(d)} answers every request before nginx picks a location, so the health location ${this.healthPath} is never reached and the probes would not test nginx's health; ${fix}.`);
+      } else if (d.name === 'rewrite' && typeof d.args[0] === 'string' && rewriteMatches(d.args[0], this.healthPath)) {
+        problems.push(`${this.where}: the server-level 'rewrite ${d.args.join(' ')}'${at(d)} matches the health path ${this.healthPath} before nginx picks a location, so the health location is never reached; narrow its pattern, or ${fix}.`);
+      }
+    }
+    return problems;
+  }
+
   /** Problems with this server's options, each with how to fix it. */
   public validate(): string[] {
     const where = this.where;
@@ -364,6 +385,7 @@ export class NginxServer {
     if (this.redirectTo !== undefined && this.locations.length > 0) {
       problems.push(`${where}: redirectTo sends every request to ${this.redirectTo}, so the ${this.locations.length} location(s) added with addLocation, addProxy, addRedirect or addDirective would never be used; remove them, or remove redirectTo.`);
     }
+    problems.push(...this.healthShadows());
     if (this.http2 && !this.tls) {
       problems.push(`${where}: http2 needs tls (browsers speak HTTP/2 only over TLS); set tls or remove http2.`);
     }
@@ -372,5 +394,14 @@ export class NginxServer {
       problems.push(`${where}: index is empty; give at least one file name such as 'index.html'.`);
     }
     return problems;
+  }
+}
+
+/** Whether a rewrite's pattern (PCRE) matches `path`; a pattern JavaScript cannot read is taken to match. */
+function rewriteMatches(pattern: string, path: string): boolean {
+  try {
+    return new RegExp(pattern).test(path);
+  } catch {
+    return true;
   }
 }

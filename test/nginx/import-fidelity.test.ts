@@ -274,3 +274,36 @@ describe('includes as nginx resolves them', () => {
     }
   });
 });
+
+describe('the health endpoint stays reachable, or validation says why not', () => {
+  const importServer = (body: string) => NginxConfig.fromFiles([
+    { path: 'nginx.conf', content: `events {}\nhttp {\n  server {\n    listen 8080;\n${body}\n  }\n}\n` },
+  ]);
+
+  test('a redirect-only server answers from location /, so the exact health location still answers', () => {
+    const config = importServer('    return 301 https://$host$request_uri;\n    return 404;');
+    expect(config.validate()).toEqual([]);
+    const server = config.serverDirectives()[0].block!;
+    expect(server.filter(d => d.name === 'return')).toEqual([]);
+    const root = server.find(d => d.name === 'location' && d.args.join(' ') === '/')!;
+    expect(root.block!.map(d => [d.name, ...d.args].join(' '))).toEqual(['return 301 https://$host$request_uri']);
+    expect(server.some(d => d.name === 'location' && d.args.join(' ') === '= /healthz')).toBe(true);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['a server-level return beside locations', '    return 444;\n    location / { return 204; }',
+      /^server '01-localhost': the server-level 'return 444' \(nginx.conf:5\) answers every request before nginx picks a location, so the health location \/healthz is never reached/],
+    ['a server-level rewrite that matches the health path', '    rewrite ^/(.*)$ /index.php?q=$1 last;\n    location / { return 204; }',
+      /the server-level 'rewrite \^\/\(\.\*\)\$ \/index.php\?q=\$1 last' \(nginx.conf:5\) matches the health path \/healthz/],
+    ['a return added by hand to a typed server', '', /the server-level 'return 403' answers every request/],
+  ])('%s is refused with the directive, its place and the fix', (name, body, message) => {
+    const config = importServer(body);
+    if (name.includes('by hand')) config.servers[0].addDirective(Directive.of('return', '403'));
+    expect(config.validate()).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('a rewrite that cannot match the health path, and a server-level if, are left alone', () => {
+    const config = importServer('    rewrite ^/old/(.*)$ /new/$1 permanent;\n    if ($http_x_forwarded_proto = "http") { return 301 https://$host$request_uri; }\n    location / { return 204; }');
+    expect(config.validate()).toEqual([]);
+  });
+});
