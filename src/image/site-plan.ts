@@ -44,8 +44,10 @@ export interface PlannedListener {
   readonly serviceName: string;
 }
 
-/** What the probes ask: the first server's health endpoint. */
+/** What the probes ask: the health endpoint of the first server the kubelet can reach. */
 export interface PlannedProbe {
+  /** The server the probes ask (the first one not bound to a loopback address nor expecting the PROXY protocol). */
+  readonly server: string;
   /** The container port. */
   readonly port: number;
   /** The health endpoint (an exact location answering 200). */
@@ -81,8 +83,9 @@ export interface SitePlan {
   /** The listeners the Service exposes (the typed servers), first server first; one per container port. */
   readonly listeners: PlannedListener[];
   /**
-   * The probes' target: the first server's port, health path and scheme.
-   * @default - none: a configuration without a server, which its validation refuses
+   * The probes' target: the port, health path and scheme of the first server the kubelet can reach (on every
+   * interface, without the PROXY protocol).
+   * @default - none: a configuration without such a server, which its validation refuses
    */
   readonly probe?: PlannedProbe;
   /** The TLS servers' certificate mounts. */
@@ -116,22 +119,25 @@ export function deriveSitePlan(image: NginxImage): SitePlan {
   const listeners: PlannedListener[] = [];
   let plainTaken = false;
   let tlsTaken = false;
-  for (const s of config.servers) {
-    if (listeners.some(l => l.port === s.port)) continue;
-    const scheme = s.tls ? ListenerScheme.HTTPS : ListenerScheme.HTTP;
-    const first = s.tls ? !tlsTaken : !plainTaken;
-    if (s.tls) tlsTaken = true; else plainTaken = true;
-    const role = s.tls ? 'https' : 'http';
-    listeners.push({
-      port: s.port,
-      scheme,
-      server: s.name,
-      servicePort: s.servicePort ?? (first ? (s.tls ? 443 : 80) : s.port),
-      defaultServicePort: first && !s.tls && s.servicePort === undefined,
-      serviceName: first ? role : `${role}-${s.port}`,
+  for (const s of config.servers.filter(x => x.exposed)) {
+    s.ports.forEach((port, i) => {
+      if (listeners.some(l => l.port === port)) return;
+      const scheme = s.tls ? ListenerScheme.HTTPS : ListenerScheme.HTTP;
+      // A server's additional ports are never the default Service port of its scheme.
+      const first = i === 0 && (s.tls ? !tlsTaken : !plainTaken);
+      if (i === 0 && s.tls) tlsTaken = true; else if (i === 0) plainTaken = true;
+      const role = s.tls ? 'https' : 'http';
+      listeners.push({
+        port,
+        scheme,
+        server: s.name,
+        servicePort: i === 0 ? s.servicePort ?? (first ? (s.tls ? 443 : 80) : port) : port,
+        defaultServicePort: first && !s.tls && s.servicePort === undefined,
+        serviceName: first ? role : `${role}-${port}`,
+      });
     });
   }
-  const primary = config.servers[0];
+  const primary = config.servers.find(x => x.probeable);
   const egress = new Set<number>();
   for (const u of config.upstreams) {
     for (const server of u.servers) {
@@ -148,6 +154,7 @@ export function deriveSitePlan(image: NginxImage): SitePlan {
     containerPorts: config.listenPorts(),
     listeners,
     probe: primary === undefined ? undefined : {
+      server: primary.name,
       port: primary.port,
       path: primary.healthPath,
       scheme: primary.tls ? ListenerScheme.HTTPS : ListenerScheme.HTTP,

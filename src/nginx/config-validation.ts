@@ -71,26 +71,41 @@ export function validateConfig(c: ConfigToValidate): string[] {
   }
   const byFile = new Map<string, number>();
   const byPortAndName = new Map<string, string>();
-  const defaultByPort = new Map<number, string>();
+  const defaultByPort = new Map<string, string>();
+  const socketOptionsByPort = new Map<string, string>();
   for (const s of c.servers) {
     problems.push(...s.validate());
     byFile.set(s.name, (byFile.get(s.name) ?? 0) + 1);
-    for (const n of s.serverNames) {
-      // nginx compares host names case-insensitively.
-      const key = `${s.port} ${n.toLowerCase()}`;
-      const other = byPortAndName.get(key);
-      if (other !== undefined) {
-        problems.push(`servers '${other}' and '${s.name}' both answer for '${n}' on port ${s.port}; nginx ignores the second ("conflicting server name"). Give one of them another server name or another port.`);
+    for (const port of new Set(s.ports)) {
+      // nginx keeps one set of listen options per address and port.
+      const socket = `${s.address ?? '*'}:${port}`;
+      for (const n of s.serverNames) {
+        // nginx compares host names case-insensitively.
+        const key = `${socket} ${n.toLowerCase()}`;
+        const other = byPortAndName.get(key);
+        if (other !== undefined) {
+          problems.push(`servers '${other}' and '${s.name}' both answer for '${n}' on port ${port}; nginx ignores the second ("conflicting server name"). Give one of them another server name or another port.`);
+        }
+        byPortAndName.set(key, s.name);
       }
-      byPortAndName.set(key, s.name);
-    }
-    if (s.defaultServer) {
-      const other = defaultByPort.get(s.port);
-      if (other !== undefined) {
-        problems.push(`servers '${other}' and '${s.name}' are both the default_server of port ${s.port}; nginx refuses to start. Keep defaultServer on one of them.`);
+      if (s.defaultServer) {
+        const other = defaultByPort.get(socket);
+        if (other !== undefined) {
+          problems.push(`servers '${other}' and '${s.name}' are both the default_server of port ${port}; nginx refuses to start. Keep defaultServer on one of them.`);
+        }
+        defaultByPort.set(socket, s.name);
       }
-      defaultByPort.set(s.port, s.name);
+      if (s.listenParameters.some(p => p !== 'proxy_protocol')) {
+        const other = socketOptionsByPort.get(socket);
+        if (other !== undefined) {
+          problems.push(`servers '${other}' and '${s.name}' both set socket parameters (listenParameters) on port ${port}; nginx takes them from one server only ("duplicate listen options"). Keep them on one server.`);
+        }
+        socketOptionsByPort.set(socket, s.name);
+      }
     }
+  }
+  if (c.servers.length > 0 && !c.servers.some(s => s.probeable)) {
+    problems.push('no server can be probed: each is bound to a loopback address or expects the PROXY protocol, and the kubelet asks the pod\'s address in plain HTTP(S). Add a server on every interface without proxy_protocol (its health endpoint answers the probes).');
   }
   for (const [name, count] of byFile) {
     if (count > 1) {
@@ -105,7 +120,7 @@ export function validateConfig(c: ConfigToValidate): string[] {
     ...c.servers.flatMap(s => checkStructure([s.toDirective()], `conf.d/${s.name}.conf`)),
   ];
   if (structure.length > 0) return [...problems, ...structure];
-  const typedListens = new Set(c.servers.map(s => String(s.port)));
+  const typedListens = new Set(c.servers.flatMap(s => s.ports.flatMap(p => [String(p), `${s.address}:${p}`, `[::]:${p}`, `[::1]:${p}`])));
   walkDirectives(c.effectiveTree(), (d, parents) => {
     if (d.block) {
       const seen = new Set<string>();
@@ -127,8 +142,14 @@ export function validateConfig(c: ConfigToValidate): string[] {
       problems.push("the 'user' directive has no effect in a non-root container (nginx ignores it with a warning); remove it and set the image's uid/gid instead.");
     }
   });
-  const typedPorts = new Set(c.servers.map(s => s.port));
-  for (const port of c.listenPorts().filter(x => !typedPorts.has(x))) {
+  // Every listen added by hand, also one on a loopback address (which is no container port): nginx binds it.
+  const typedPorts = new Set(c.servers.flatMap(s => s.ports));
+  const handPorts = new Set<number>();
+  walkDirectives(c.effectiveTree(), d => {
+    const port = d.name === 'listen' && typeof d.args[0] === 'string' ? parseListenPort(d.args[0]) : undefined;
+    if (port !== undefined && !typedPorts.has(port)) handPorts.add(port);
+  });
+  for (const port of [...handPorts].sort((a, b) => a - b)) {
     problems.push(...checkPort(port, 'listen (added with addDirective)'));
   }
   // Each listening socket takes a worker connection; nginx needs at least one more to serve anything.
@@ -150,6 +171,11 @@ export function validateConfig(c: ConfigToValidate): string[] {
     return problems;
   }
   return c.findings().filter(f => f.severity === Severity.ERROR).map(f => `${f.where}: ${f.message} [${f.check}]`);
+}
+
+/** Whether a `listen` argument binds a loopback address (127.0.0.0/8, [::1], localhost): reached from the pod only. */
+export function isLoopbackListen(arg: string): boolean {
+  return /^(?:127\.[0-9.]+|\[::1\]|localhost)(?::[0-9]+)?$/.test(arg);
 }
 
 /** The TCP port of a `listen` argument (`8080`, `*:8080`, `[::]:8080`, `127.0.0.1:8080`), if it names one. */

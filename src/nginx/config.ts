@@ -1,6 +1,6 @@
 import { checkSecurity } from './checks';
 import { ConfigFile, NginxConfigProps, WritablePath } from './config-props';
-import { parseListenPort, validateConfig } from './config-validation';
+import { isLoopbackListen, parseListenPort, validateConfig } from './config-validation';
 import { Directive, walkDirectives } from './directive';
 import { NginxConfigError, sealedMessage } from './errors';
 import { HttpFeature } from './features/feature';
@@ -419,10 +419,11 @@ export class NginxConfig {
   }
 
   private computeListenPorts(): number[] {
-    // The typed servers' ports are numbers already; only directives added by hand are read for a port.
-    const ports = new Set<number>(this.serverList.map(s => s.port));
+    // The typed servers' ports are numbers already; only directives added by hand are read for a port. A
+    // server bound to a loopback address is reached from the pod only: it has no container port.
+    const ports = new Set<number>(this.serverList.filter(s => s.exposed).flatMap(s => s.ports));
     walkDirectives([...this.mainExtra, ...this.httpExtra, ...this.serverList.flatMap(s => s._addedDirectives())], d => {
-      if (d.name === 'listen' && typeof d.args[0] === 'string') {
+      if (d.name === 'listen' && typeof d.args[0] === 'string' && !isLoopbackListen(d.args[0])) {
         const port = parseListenPort(d.args[0]);
         if (port !== undefined) ports.add(port);
       }

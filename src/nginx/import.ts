@@ -7,7 +7,7 @@ import { inlineIncludes } from './includes';
 import { propOfSetting } from './main-tree';
 import { NginxModule, knownModule } from './modules';
 import { NginxSyntaxError, at, parseNginx, rebuilt } from './parse';
-import { NginxServerOptions } from './server-options';
+import { LISTEN_PARAMETER, NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
 
 /**
@@ -62,46 +62,85 @@ function single(list: readonly Directive[], name: string): string | undefined {
   return found.length === 1 && found[0].args.length === 1 ? found[0].args[0] : undefined;
 }
 
-/** `listen` addresses that mean every interface: the typed server's `listen <port>` keeps their meaning. */
-const ANY_V4 = /^(?:(?:\*|0\.0\.0\.0):)?([0-9]{1,5})$/;
-const ANY_V6 = /^\[::\]:([0-9]{1,5})$/;
+/** A `listen` address and port: every interface (IPv4 or IPv6), or a loopback address; anything else is undefined. */
+function readListen(arg: string | undefined): { host: '*' | '[::]' | string; port: number } | undefined {
+  const m = /^(?:(\*|0\.0\.0\.0|\[::\]|\[::1\]|localhost|127(?:\.[0-9]{1,3}){3}):)?([0-9]{1,5})$/.exec(arg ?? '')
+    ?? /^()(\[::1\]|localhost|127(?:\.[0-9]{1,3}){3})$/.exec(arg ?? '');
+  if (!m) return undefined;
+  // An address without a port listens on 80.
+  const [host, port] = /^[0-9]+$/.test(m[2]) ? [m[1] ?? '*', Number(m[2])] : [m[2], 80];
+  if (host === '0.0.0.0') return { host: '*', port };
+  if (host === '[::1]') return { host: '::1', port };
+  if (host === 'localhost') return { host: '127.0.0.1', port };
+  return { host: host || '*', port };
+}
+
+/** The typed listen options of an imported server, or an error naming the `listen` that cannot be kept. */
+function importListens(listens: readonly Directive[], where: string) {
+  const ports: number[] = [];
+  const hosts = new Set<string>();
+  const v4Ports = new Set<number>();
+  const v6Ports = new Set<number>();
+  let defaultServer = false;
+  let socket: string | undefined;
+  const v6only = new Set<string>();
+  for (const l of listens) {
+    const [address, ...params] = l.args;
+    const text = `'listen ${l.args.join(' ')}'${at(l)}`;
+    const flags = params.filter(p => p !== 'default_server' && p !== 'default');
+    const unsupported = flags.filter(p => !LISTEN_PARAMETER.test(p));
+    if (unsupported.length > 0) {
+      throw new Error(`${text} has parameters (${unsupported.join(', ')}) that the importer cannot carry over yet: the server's typed listen would drop them and change how it listens. Remove them from the file (TLS and HTTP/2 have typed server options: tls, http2), then import.`);
+    }
+    const read = readListen(address);
+    if (read === undefined) {
+      throw new Error(`${text} binds an address the pod does not know when the configuration is built (or a socket); the importer would listen on every interface instead, which exposes what was private. Listen on a port ('listen 8080') or a loopback address in the file, or add this server by hand after importing.`);
+    }
+    hosts.add(read.host === '[::]' ? '*' : read.host);
+    (read.host === '[::]' ? v6Ports : v4Ports).add(read.port);
+    const port = read.port < 1024 ? read.port + 8000 : read.port;
+    if (!ports.includes(port)) ports.push(port);
+    defaultServer ||= flags.length < params.length;
+    flags.filter(p => p.startsWith('ipv6only=')).forEach(p => v6only.add(p));
+    const rest = flags.filter(p => !p.startsWith('ipv6only=')).sort().join(' ');
+    if (socket !== undefined && socket !== rest) {
+      throw new Error(`${text} has other parameters than the server's other listen lines; a typed server gives every listen the same ones. Make them the same in the file, or split the server, then import.`);
+    }
+    socket = rest;
+  }
+  if (hosts.size > 1) {
+    throw new Error(`${where} listens on ${[...hosts].map(h => (h === '*' ? 'every interface' : h)).join(' and ')}; a typed server has one address. Split it into one server per address in the file, then import.`);
+  }
+  if (v6Ports.size > 0 && [...v6Ports].sort().join() !== [...v4Ports].sort().join()) {
+    throw new Error(`${where} listens on IPv6 ports (${[...v6Ports].join(', ')}) that are not its IPv4 ports (${[...v4Ports].join(', ') || 'none'}); a typed server's ipv6 adds [::] to each of its ports. Make them the same in the file, then import.`);
+  }
+  const mapped = listens.length === 0 ? [8080] : ports;
+  if (mapped.length < new Set([...v4Ports, ...v6Ports]).size) {
+    throw new Error(`${where} listens on ports that are the same once ports below 1024 move up by 8000 (${[...v4Ports, ...v6Ports].join(', ')}); change one of them in the file, then import.`);
+  }
+  const host = [...hosts][0];
+  return {
+    port: mapped[0],
+    additionalPorts: mapped.slice(1),
+    address: host === undefined || host === '*' ? undefined : host,
+    ipv6: v6Ports.size > 0,
+    defaultServer,
+    listenParameters: [...(socket ? socket.split(' ') : []), ...v6only],
+  };
+}
 
 /** A typed server from an imported `server` block; what has no typed prop stays as escape-hatch directives. */
 function importServer(block: readonly Directive[], index: number, config: NginxConfig): void {
   const listens = block.filter(d => d.name === 'listen');
-  const ports = new Set<number>();
-  let defaultServer = false;
-  let ipv6 = false;
-  for (const l of listens) {
-    const [address, ...params] = l.args;
-    const where = `'listen ${l.args.join(' ')}'${at(l)}`;
-    const extra = params.filter(p => p !== 'default_server' && p !== 'default');
-    if (extra.length > 0) {
-      throw new Error(`${where} has parameters (${extra.join(', ')}) that the importer cannot carry over yet: the server's typed listen would drop them and change how it listens. Remove them from the file (TLS and HTTP/2 have typed server options: tls, http2), then import.`);
-    }
-    const v6 = ANY_V6.exec(address ?? '');
-    const v4 = ANY_V4.exec(address ?? '');
-    if (!v6 && !v4) {
-      throw new Error(`${where} binds one address or a socket; the importer would listen on every interface instead, which exposes what was private. Bind the server to a port ('listen 8080') in the file if that is what you want, or add this server by hand after importing.`);
-    }
-    if (v6) ipv6 = true;
-    ports.add(Number((v6 ?? v4)![1]));
-    defaultServer ||= params.length > 0;
-  }
-  if (ports.size > 1) {
-    throw new Error(`server #${index + 1}${at(listens[0])} listens on ${ports.size} ports (${[...ports].join(', ')}); a typed server has one port, and keeping one would silently drop the others. Split it into one server per port in the file, then import.`);
-  }
-  const port = ports.size === 1 ? [...ports][0] : 80;
+  const listen = importListens(listens, `server #${index + 1}${listens[0] ? at(listens[0]) : ''}`);
   // nginx joins every server_name line of a server.
   const nameLines = block.filter(d => d.name === 'server_name');
   const names = nameLines.length > 0 ? nameLines.flatMap(d => d.args) : ['localhost'];
   const errorPage = block.find(d => d.name === 'error_page' && d.args.join(' ').startsWith('500 502 503 504 '));
   const options: NginxServerOptions = {
     name: serverFileName(names[0], index),
-    port: port < 1024 ? 8080 : port,
+    ...listen,
     serverNames: names.filter(n => n !== ''),
-    defaultServer,
-    ipv6,
     root: single(block, 'root'),
     index: block.filter(d => d.name === 'index').length === 1 ? block.find(d => d.name === 'index')!.args : undefined,
     errorPage: errorPage?.args[4],

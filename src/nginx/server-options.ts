@@ -55,6 +55,29 @@ export interface NginxServerOptions {
    */
   readonly port?: number;
   /**
+   * More ports this server listens on, with the same parameters: each is a container port and a Service
+   * port of its own (named `http-<port>` or `https-<port>`).
+   * @default - none
+   */
+  readonly additionalPorts?: number[];
+  /**
+   * The address the server listens on: every interface, or a loopback address (`127.0.0.1`, any `127.x.y.z`,
+   * or `::1`) for a server only the pod itself reaches, such as a sidecar's endpoint. A loopback server gets
+   * no container port, Service port or NetworkPolicy rule, and the probes never ask it. A pod's own address is
+   * not known when the configuration is built, so no other address is accepted.
+   * @default - every interface
+   */
+  readonly address?: string;
+  /**
+   * Socket parameters of this server's `listen` lines: `reuseport`, `deferred`, `backlog=N`, `rcvbuf=SIZE`,
+   * `sndbuf=SIZE`, `fastopen=N`, `so_keepalive=on|off|idle:interval:count`, `ipv6only=on|off` (on the IPv6
+   * listen only), and `proxy_protocol` (every client must send the PROXY protocol header, as a load balancer
+   * configured for it does; the kubelet does not, so such a server is never the probes' target). nginx takes
+   * the socket parameters of one address and port from one server only.
+   * @default - none
+   */
+  readonly listenParameters?: string[];
+  /**
    * Host names of this server (`server_name`).
    * @default ['localhost']
    */
@@ -197,6 +220,19 @@ export function readServerOptions(options: NginxServerOptions, reader: PropReade
     // A port below 1024 is kept, for checkPort's message on why a non-root nginx cannot bind it.
     port: Number.isInteger(o.port) && (o.port as number) >= 1 && (o.port as number) < 1024 ? o.port as number
       : reader.integer('port', o.port, 8080, { min: 1024, max: 65535, example: 8080, why: 'a TCP port a non-root nginx can bind' }),
+    additionalPorts: reader.list('additionalPorts', o.additionalPorts, [], (prop, v) => reader.integer(prop, v ?? null, 8081, { min: 1024, max: 65535, example: 8081, why: 'a TCP port a non-root nginx can bind' }), '[8081]'),
+    address: reader.optionalString('address', o.address, {
+      pattern: LOOPBACK_ADDRESS,
+      maxLength: 15,
+      example: '127.0.0.1',
+      expected: "a loopback address ('127.0.0.1', '127.x.y.z' or '::1'; leave it out to listen on every interface: a pod's own address is not known when the configuration is built)",
+    }),
+    listenParameters: reader.stringList('listenParameters', o.listenParameters, [], {
+      pattern: LISTEN_PARAMETER,
+      maxLength: 64,
+      example: 'reuseport',
+      expected: 'a listen parameter: reuseport, deferred, proxy_protocol, backlog=N, rcvbuf=SIZE, sndbuf=SIZE, fastopen=N, so_keepalive=on|off|idle:interval:count or ipv6only=on|off',
+    }),
     serverNames: reader.stringList('serverNames', o.serverNames, ['localhost'], { maxLength: 253, example: 'example.com', expected: 'a host name' }),
     defaultServer: reader.boolean('defaultServer', o.defaultServer, false),
     root: reader.path('root', o.root, NGINX_HTML_DIR, { example: NGINX_HTML_DIR }),
@@ -221,6 +257,12 @@ export function readServerOptions(options: NginxServerOptions, reader: PropReade
     servicePort: reader.optionalInteger('servicePort', o.servicePort, { min: 1, max: 65535, example: 80 }),
   };
 }
+
+/** A loopback address a server may bind: 127.0.0.0/8 or ::1. */
+export const LOOPBACK_ADDRESS = /^(?:127\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|::1)$/;
+
+/** The socket and protocol parameters of `listen` that a typed server carries (ssl and http2 are typed options). */
+export const LISTEN_PARAMETER = /^(?:reuseport|deferred|proxy_protocol|backlog=-?[0-9]{1,9}|(?:rcvbuf|sndbuf)=[0-9]{1,9}[kKmM]?|fastopen=[0-9]{1,9}|so_keepalive=(?:on|off|[0-9]{0,6}[smh]?:[0-9]{0,6}[smh]?:[0-9]{0,6})|ipv6only=(?:on|off))$/;
 
 /** Problems with a listen port for a non-root nginx. */
 export function checkPort(port: number, where: string): string[] {

@@ -18,6 +18,12 @@ export class NginxServer {
   public readonly name: string;
   /** Listen port. */
   public readonly port: number;
+  /** More listen ports, with the same parameters. */
+  public readonly additionalPorts: number[];
+  /** The loopback address the server is bound to, if any (undefined: every interface). */
+  public readonly address?: string;
+  /** Socket and protocol parameters of the `listen` lines. */
+  public readonly listenParameters: string[];
   /** `server_name` values. */
   public readonly serverNames: string[];
   /** Whether this is the port's default server. */
@@ -78,6 +84,9 @@ export class NginxServer {
     const read = readServerOptions(given, reader);
     this.name = read.name;
     this.port = read.port;
+    this.additionalPorts = read.additionalPorts;
+    this.address = read.address;
+    this.listenParameters = read.listenParameters;
     this.serverNames = read.serverNames;
     this.defaultServer = read.defaultServer;
     this.root = read.root;
@@ -262,12 +271,40 @@ export class NginxServer {
     return this;
   }
 
+  /** Every port the server listens on: `port`, then `additionalPorts`. */
+  public get ports(): number[] {
+    return [this.port, ...this.additionalPorts];
+  }
+
+  /**
+   * Whether clients outside the pod reach this server: it is not bound to a loopback address. Only such a
+   * server gets container ports, Service ports and NetworkPolicy rules.
+   */
+  public get exposed(): boolean {
+    return this.address === undefined;
+  }
+
+  /** Whether the kubelet can probe this server: exposed, and no PROXY protocol header expected. */
+  public get probeable(): boolean {
+    return this.exposed && !this.listenParameters.includes('proxy_protocol');
+  }
+
+  /** The `listen` lines: each port on the address (or every IPv4 interface), and on IPv6 when asked. */
+  private listens(): Directive[] {
+    const params = [...(this.defaultServer ? ['default_server'] : []), ...(this.tls ? ['ssl'] : [])];
+    const socket = this.listenParameters.filter(p => !p.startsWith('ipv6only='));
+    const v6only = this.listenParameters.filter(p => p.startsWith('ipv6only='));
+    const host = this.address === '::1' ? '[::1]:' : this.address === undefined ? '' : `${this.address}:`;
+    return this.ports.flatMap(port => [
+      Directive.of('listen', `${host}${port}`, ...params, ...socket, ...(this.address === '::1' ? v6only : [])),
+      ...(this.ipv6 && this.address === undefined ? [Directive.of('listen', `[::]:${port}`, ...params, ...socket, ...v6only)] : []),
+    ]);
+  }
+
   /** The `server` block this server renders to. */
   public toDirective(): Directive {
-    const params = [...(this.defaultServer ? ['default_server'] : []), ...(this.tls ? ['ssl'] : [])];
     const head: Directive[] = [
-      Directive.of('listen', String(this.port), ...params),
-      ...(this.ipv6 ? [Directive.of('listen', `[::]:${this.port}`, ...params)] : []),
+      ...this.listens(),
       ...(this.http2 ? [Directive.of('http2', 'on')] : []),
       Directive.of('server_name', ...this.serverNames),
     ];
@@ -360,7 +397,15 @@ export class NginxServer {
   public validate(): string[] {
     const where = this.where;
     const problems: string[] = [...this.propProblems, ...this.callProblems];
-    problems.push(...checkPort(this.port, where));
+    for (const port of this.ports) problems.push(...checkPort(port, where));
+    const repeated = this.ports.filter((p, i) => this.ports.indexOf(p) !== i);
+    if (repeated.length > 0) problems.push(`${where}: port ${repeated[0]} is listed twice (port and additionalPorts); list each port once.`);
+    if (this.ipv6 && this.address !== undefined) {
+      problems.push(`${where}: ipv6 listens on every IPv6 interface, but address binds the server to ${this.address}; leave one of them out.`);
+    }
+    if (this.listenParameters.some(p => p.startsWith('ipv6only=')) && !this.ipv6 && this.address !== '::1') {
+      problems.push(`${where}: listenParameters has ipv6only, which applies to an IPv6 listen only, and this server has none; set ipv6 (or address '::1'), or remove it.`);
+    }
     if (this.serverNames.length === 0 && !this.propProblems.some(p => p.includes(': serverNames'))) {
       problems.push(`${where}: serverNames is empty; give at least one name, or '_' to match any host.`);
     }

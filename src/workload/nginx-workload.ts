@@ -318,12 +318,14 @@ export class NginxWorkload extends Construct {
     };
   }
 
-  /** The probe path must be an exact location of the first server that answers 200 (the health endpoint). */
+  /** The probe path must be an exact location of the probed server that answers 200 (the health endpoint). */
   private checkProbePath(probePath: string): string[] {
-    const server = this.image.config.serverDirectives()[0];
+    const config = this.image.config;
+    const name = this.image.plan.probe?.server;
+    const server = config.serverDirectives()[config.servers.findIndex(s => s.name === name)];
     const found = (server?.block ?? []).some(d => d.name === 'location' && d.args[0] === '=' && d.args[1] === probePath
       && (d.block ?? []).some(c => c.name === 'return' && c.args[0] === '200'));
-    return found ? [] : [`the probes ask for ${probePath}, but the first server has no 'location = ${probePath}' answering 200; keep healthPath as the server's health endpoint.`];
+    return found ? [] : [`the probes ask for ${probePath}, but the probed server${name ? ` '${name}'` : ''} has no 'location = ${probePath}' answering 200; keep healthPath as the server's health endpoint.`];
   }
 
   /** An immutable ConfigMap whose name ends with a hash of its content, so a change rolls the pods. */

@@ -25,7 +25,7 @@ describe('SitePlan: every shared fact, derived once from the image model', () =>
       writablePaths: expect.any(Array),
       containerPorts: [8080],
       listeners: [{ port: 8080, scheme: ListenerScheme.HTTP, server: 'default', servicePort: 80, defaultServicePort: true, serviceName: 'http' }],
-      probe: { port: 8080, path: '/healthz', scheme: ListenerScheme.HTTP },
+      probe: { server: 'default', port: 8080, path: '/healthz', scheme: ListenerScheme.HTTP },
       tlsMounts: [],
       egressPorts: [],
       shutdownTimeoutSeconds: 20,
@@ -58,17 +58,34 @@ describe('SitePlan: every shared fact, derived once from the image model', () =>
       { server: 'secure', secretName: 'secure-tls', mountPath: '/etc/nginx/tls/secure' },
       { server: 'secure2', secretName: 'other-tls', mountPath: '/etc/tls' },
     ]);
-    expect(plan.probe).toEqual({ port: 8080, path: '/healthz', scheme: ListenerScheme.HTTP });
+    expect(plan.probe).toEqual({ server: 'www', port: 8080, path: '/healthz', scheme: ListenerScheme.HTTP });
   });
 
   test('a first server with its own servicePort is not the default, and a TLS first server is probed over HTTPS', () => {
     const plan = image({ servers: [{ name: 'secure', port: 8443, servicePort: 8443, tls: { secretName: 's' }, healthPath: '/ready' }] }).plan;
     expect(plan.listeners[0]).toMatchObject({ servicePort: 8443, defaultServicePort: false, serviceName: 'https' });
-    expect(plan.probe).toEqual({ port: 8443, path: '/ready', scheme: ListenerScheme.HTTPS });
+    expect(plan.probe).toEqual({ server: 'secure', port: 8443, path: '/ready', scheme: ListenerScheme.HTTPS });
   });
 
-  test('a listen added by hand is a container port but no Service port', () => {
-    const plan = image({}, c => c.servers[0].addDirective(Directive.of('listen', '127.0.0.1:9901'))).plan;
+  test('additional ports are listeners of their own; a loopback server is no listener; the probes ask the first server the kubelet reaches', () => {
+    const plan = image({
+      servers: [
+        { name: 'local', port: 9000, address: '127.0.0.1' },
+        { name: 'lb', port: 8443, listenParameters: ['proxy_protocol'] },
+        { name: 'www', port: 8080, additionalPorts: [8081], healthPath: '/ready' },
+      ],
+    }).plan;
+    expect(plan.listeners.map(l => [l.server, l.port, l.servicePort, l.serviceName])).toEqual([
+      ['lb', 8443, 80, 'http'],
+      ['www', 8080, 8080, 'http-8080'],
+      ['www', 8081, 8081, 'http-8081'],
+    ]);
+    expect(plan.containerPorts).toEqual([8080, 8081, 8443]);
+    expect(plan.probe).toEqual({ server: 'www', port: 8080, path: '/ready', scheme: ListenerScheme.HTTP });
+  });
+
+  test('a listen added by hand is a container port but no Service port; one on a loopback address is neither', () => {
+    const plan = image({}, c => c.servers[0].addDirective(Directive.of('listen', '9901')).addDirective(Directive.of('listen', '127.0.0.1:9902'))).plan;
     expect(plan.containerPorts).toEqual([8080, 9901]);
     expect(plan.listeners.map(l => l.port)).toEqual([8080]);
   });

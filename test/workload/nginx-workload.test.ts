@@ -488,7 +488,7 @@ describe('agreement with the typed nginx features', () => {
   test('a probe path that the config does not serve fails at synth', () => {
     const { chart, workload } = workloadInChart();
     ApiObject.of(workload.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/httpGet/path', '/ready'));
-    expectSynthError(chart, /the probes ask for \/ready, but the first server has no 'location = \/ready' answering 200/);
+    expectSynthError(chart, /the probes ask for \/ready, but the probed server 'default' has no 'location = \/ready' answering 200/);
   });
 });
 
