@@ -252,19 +252,26 @@ export function importNginxConfig(
     ...(typedBodySize === undefined ? [] : ['client_max_body_size']),
   ]);
   const loaded = tree.filter(d => d.name === 'load_module').map(d => (d.args[0].startsWith('/') ? d.args[0] : `/usr/lib/nginx/${d.args[0]}`));
+  const declared: NginxModule[] = Array.isArray(props.dynamicModules) ? props.dynamicModules : [];
+  const declaredPaths = declared.map(m => m?.path);
   const config = create({
     workerProcesses: find(tree, 'worker_processes')?.args[0],
     workerConnections: Number(find(events, 'worker_connections')?.args[0] ?? 1024),
     errorLogLevel: errorLog?.args[1],
-    // A module NginxModules declares comes in as a dynamic module, so that its directives are known.
-    modules: loaded.filter(m => knownModule(m) === undefined),
-    dynamicModules: loaded.map(knownModule).filter((m): m is NginxModule => m !== undefined),
+    // A module declared in the props, or one NginxModules knows, comes in as a dynamic module, so that its
+    // directives are known; any other is loaded as it is (its directives are then unknown to the checks).
+    modules: loaded.filter(m => knownModule(m) === undefined && !declaredPaths.includes(m)),
+
     keepaliveTimeoutSeconds: keepalive,
     clientMaxBodySize: typedBodySize,
     workerShutdownTimeoutSeconds: shutdown,
     ...Object.assign({}, ...HTTP_FEATURES.map(f => f.importProps(http))),
     servers: [],
     ...props,
+    dynamicModules: [
+      ...declared,
+      ...loaded.filter(m => !declaredPaths.includes(m)).map(knownModule).filter((m): m is NginxModule => m !== undefined),
+    ],
   });
   // The props given to the import win over the imported directive that sets the same thing.
   const given = props as { [prop: string]: unknown };

@@ -98,11 +98,49 @@ export class NginxModules {
         .map(name => ({ name, contexts: FILTER_CONTEXTS_IF, maxArgs: -1 })),
     };
   }
+
+  /**
+   * echo (Debian: libnginx-mod-http-echo, which nginx-light loads): `echo` and its companions in locations,
+   * and the `$echo_*` variables.
+   * @param path the module file. Default: /usr/lib/nginx/modules/ngx_http_echo_module.so
+   */
+  public static echo(path: string = `${MODULE_DIR}/ngx_http_echo_module.so`): NginxModule {
+    const location = ['location', 'if in location'];
+    const any = { minArgs: 0, maxArgs: -1 };
+    const none = { minArgs: 0, maxArgs: 0 };
+    return {
+      path,
+      directives: [
+        { name: 'echo', contexts: location, ...any },
+        { name: 'echo_duplicate', contexts: location, minArgs: 2, maxArgs: -1 },
+        { name: 'echo_flush', contexts: location, ...none },
+        { name: 'echo_sleep', contexts: location },
+        { name: 'echo_blocking_sleep', contexts: location },
+        { name: 'echo_reset_timer', contexts: location, ...none },
+        { name: 'echo_read_request_body', contexts: location, ...none },
+        { name: 'echo_location_async', contexts: location, minArgs: 1, maxArgs: 2 },
+        { name: 'echo_location', contexts: location, minArgs: 1, maxArgs: 2 },
+        { name: 'echo_subrequest_async', contexts: location, minArgs: 2, maxArgs: -1 },
+        { name: 'echo_subrequest', contexts: location, minArgs: 2, maxArgs: -1 },
+        { name: 'echo_foreach_split', contexts: location, minArgs: 2, maxArgs: -1 },
+        { name: 'echo_end', contexts: location, ...none },
+        { name: 'echo_request_body', contexts: location, ...none },
+        { name: 'echo_exec', contexts: location, minArgs: 1, maxArgs: 2 },
+        { name: 'echo_status', contexts: location },
+        { name: 'echo_before_body', contexts: location, ...any },
+        { name: 'echo_after_body', contexts: location, ...any },
+      ],
+      variables: [
+        'echo_timer_elapsed', 'echo_request_body', 'echo_request_method', 'echo_client_request_method', 'echo_client_request_headers',
+        'echo_cacheable_request_uri', 'echo_request_uri', 'echo_incr', 'echo_response_status', 'echo_it',
+      ],
+    };
+  }
 }
 
 /** The declarations of `NginxModules`, each from a module file's path. */
 const KNOWN_MODULES: ReadonlyArray<(path?: string) => NginxModule> = [
-  p => NginxModules.brotliFilter(p), p => NginxModules.brotliStatic(p), p => NginxModules.headersMore(p),
+  p => NginxModules.brotliFilter(p), p => NginxModules.brotliStatic(p), p => NginxModules.headersMore(p), p => NginxModules.echo(p),
 ];
 
 const fileName = (path: string) => path.split('/').pop();

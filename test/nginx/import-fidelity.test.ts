@@ -335,3 +335,21 @@ describe('the health endpoint stays reachable, or validation says why not', () =
     expect(config.validate()).toEqual([]);
   });
 });
+
+describe('modules an imported config loads', () => {
+  const conf = 'load_module modules/ngx_http_echo_module.so;\nload_module modules/ngx_http_brotli_filter_module.so;\nload_module /opt/mods/ngx_x_module.so;\n'
+    + 'events {}\nhttp {\n  brotli on;\n  server {\n    listen 8080;\n    location /e { x_hello; echo $echo_request_method; }\n  }\n}\n';
+  const x = { path: '/opt/mods/ngx_x_module.so', directives: [{ name: 'x_hello', contexts: ['location'], minArgs: 0 }] };
+
+  test('a module NginxModules knows (echo, brotli) comes in declared; one declared in the props joins them, loaded once', () => {
+    const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }], { dynamicModules: [x] });
+    expect(config.validate()).toEqual([]);
+    expect(config.dynamicModules.map(m => m.path)).toEqual(['/opt/mods/ngx_x_module.so', '/usr/lib/nginx/modules/ngx_http_echo_module.so', '/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so']);
+    expect(lines(config, 'load_module')).toHaveLength(3);
+  });
+
+  test('without the declaration, the module\'s directive is unknown and the message says how to declare it', () => {
+    const problems = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]).validate();
+    expect(problems).toEqual([expect.stringMatching(/'x_hello' is not an nginx directive .* nor of a module in dynamicModules.*\[unknown-directive\]/)]);
+  });
+});

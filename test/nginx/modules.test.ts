@@ -21,6 +21,24 @@ const SAMPLE_ARGS: { [name: string]: string[] } = {
   more_clear_headers: ['X-A'],
   more_set_input_headers: ['X-A: b'],
   more_clear_input_headers: ['X-A'],
+  echo: ['hello'],
+  echo_duplicate: ['2', 'a'],
+  echo_flush: [],
+  echo_sleep: ['1'],
+  echo_blocking_sleep: ['1'],
+  echo_reset_timer: [],
+  echo_read_request_body: [],
+  echo_location_async: ['/sub'],
+  echo_location: ['/sub'],
+  echo_subrequest_async: ['GET', '/sub'],
+  echo_subrequest: ['GET', '/sub'],
+  echo_foreach_split: [',', 'a,b'],
+  echo_end: [],
+  echo_request_body: [],
+  echo_exec: ['/sub'],
+  echo_status: ['201'],
+  echo_before_body: ['x'],
+  echo_after_body: ['x'],
 };
 
 const CONTEXTS = ['main', 'http', 'server', 'location', 'if in location'] as const;
@@ -46,12 +64,13 @@ const MODULES: Array<[string, NginxModule]> = [
   ['brotliFilter', NginxModules.brotliFilter()],
   ['brotliStatic', NginxModules.brotliStatic()],
   ['headersMore', NginxModules.headersMore()],
+  ['echo', NginxModules.echo()],
 ];
 
 const haveNginx = fs.existsSync(HOST_NGINX);
 const haveModules = MODULES.every(([, m]) => fs.existsSync(m.path));
 if ((!haveNginx || !haveModules) && process.env.CI === 'true') {
-  throw new Error('nginx-light or the module packages are missing: .ci/run must install libnginx-mod-http-brotli-filter, libnginx-mod-http-brotli-static and libnginx-mod-http-headers-more-filter.');
+  throw new Error('nginx-light or the module packages are missing: .ci/run must install libnginx-mod-http-brotli-filter, libnginx-mod-http-brotli-static, libnginx-mod-http-headers-more-filter and libnginx-mod-http-echo.');
 }
 const describeNginx = haveNginx && haveModules ? describe : describe.skip;
 
@@ -71,12 +90,13 @@ describeNginx('NginxModules declarations agree with the modules Debian ships, as
     const max = d.maxArgs ?? min;
     const sample = SAMPLE_ARGS[d.name];
     const fewer = [min - 1 >= 0 ? sample.slice(0, min - 1) : undefined];
-    const more = max >= 0 ? [[...sample, ...Array(max + 1 - sample.length).fill(sample[sample.length - 1])]] : [[...sample, ...sample, ...sample]];
+    const more = max >= 0 ? [[...sample, ...Array(max + 1 - sample.length).fill(sample[sample.length - 1] ?? 'x')]] : [[...sample, ...sample, ...sample]];
     return [...fewer, ...more].filter((a): a is string[] => a !== undefined).map(args => [label, d.name, args, m] as const);
   }));
 
   test.each(arities)('%s: %s with arguments %j', (_label, name, args, module) => {
-    const config = configWith([module], 'http', Directive.of(name, ...args));
+    // In the first context the directive may stand in, so that only the number of arguments decides.
+    const config = configWith([module], module.directives!.find(d => d.name === name)!.contexts.includes('http') ? 'http' : 'location', Directive.of(name, ...args));
     const nginx = nginxTest(uncheckedFiles(config));
     expect(placementFindings(config).length > 0).toBe(!nginx.ok);
   });
