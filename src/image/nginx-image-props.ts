@@ -39,6 +39,13 @@ export interface NginxImageProps {
    */
   readonly baseImage?: string;
   /**
+   * The nginx version of the base image (`1.22.1`). A directive that version does not have, or no longer has,
+   * fails at synth with the version that introduced, made obsolete or removed it (from nginx's documentation).
+   * @default - read from the base image's tag (`nginx:1.30.6-alpine` has 1.30.6); when the tag names no version
+   *   (`debian:bookworm`, `nginx:mainline`), directives are not checked against a version
+   */
+  readonly nginxVersion?: string;
+  /**
    * Numeric uid nginx runs as. The image's `USER`, the pod's `runAsUser` and `/etc/passwd` all use it.
    * @default 65532
    */

@@ -9,6 +9,7 @@ import { describeValue } from '../input/describe';
 import { MAX_PATH_LENGTH, PropReader, isPathUnder } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
 import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
+import { isNginxVersion, nginxVersionOfImage, versionProblems } from '../nginx/versions';
 import { CONTEXT_MARKER_LINE } from '../output/folder';
 
 /**
@@ -69,6 +70,8 @@ export class NginxImage {
   public readonly digest?: string;
   /** Base image of the builder stage. */
   public readonly baseImage: string;
+  /** The nginx version of the base image, if known (given, or read from its tag). */
+  public readonly nginxVersion?: string;
   /** Runtime uid. */
   public readonly uid: number;
   /** Runtime gid. */
@@ -107,6 +110,9 @@ export class NginxImage {
     this.tag = reader.string('tag', p.tag, '0.1.0', { pattern: TAG, maxLength: 128, example: '1.0.0', expected: "an image tag (letters, digits, '_', '.' and '-')" });
     this.digest = reader.optionalString('digest', p.digest, { pattern: DIGEST, maxLength: 71, example: `sha256:${'0'.repeat(64)}`, expected: 'sha256: and 64 lower-case hex digits' });
     this.baseImage = reader.string('baseImage', p.baseImage, DEFAULT_BASE_IMAGE, { maxLength: 512, example: DEFAULT_BASE_IMAGE, expected: 'an image reference' });
+    this.nginxVersion = reader.optionalString('nginxVersion', p.nginxVersion, {
+      pattern: /^[0-9]{1,4}\.[0-9]{1,4}(?:\.[0-9]{1,4})?$/, maxLength: 14, example: '1.22.1', expected: 'an nginx version such as 1.22.1',
+    }) ?? nginxVersionOfImage(this.baseImage);
     // 0 is kept, for the validation's message on why root is refused.
     const id = (prop: string, value: unknown, fallback: number) => (value === 0 ? 0
       : reader.integer(prop, value, fallback, { min: 1, max: 2147483647, example: DEFAULT_UID, why: 'a non-root id; 10000 or more for kube-score and kubesec' }));
@@ -305,6 +311,9 @@ export class NginxImage {
     }
     if (this.htmlDir !== undefined) problems.push(...htmlDirProblems(this.htmlDir));
     problems.push(...this.config.validate());
+    if (this.nginxVersion !== undefined && isNginxVersion(this.nginxVersion)) {
+      problems.push(...versionProblems(this.config.effectiveTree(), this.nginxVersion));
+    }
     return problems;
   }
 

@@ -311,6 +311,7 @@ export class NginxWorkload extends Construct {
       'image pinned by': img.digest ? 'digest' : 'tag',
       'base image': base,
       'base image pinned by': base.includes('@sha256:') ? 'digest' : 'tag',
+      'nginx version': img.nginxVersion ?? 'unknown (set nginxVersion to check directives against it)',
       'uid:gid': `${plan.uid}:${plan.gid}`,
       'files copied from the base': img.files ? `${img.files.length} (explicit list)` : `ldd closure of ${img.closureRoots.join(', ')}`,
       'writable paths': plan.writablePaths.map(w => w.path).join(', '),
