@@ -38,6 +38,13 @@ function literalArgs(d: Directive): Set<number> {
     case 'geo': return new Set(d.args.length === 2 ? [1] : [0]);
     case 'log_format': return new Set([0]);
     case 'if': return new Set(d.args.map((_, i) => (i > 0 && REGEX_OPERATORS.has(d.args[i - 1]) ? i : -1)).filter(i => i >= 0));
+    // Regular expressions that nginx compiles as they are: a '$' there is an anchor, not a variable.
+    case 'fastcgi_split_path_info': return new Set([0]);
+    case 'gzip_disable': return new Set(d.args.map((_, i) => i));
+    case 'valid_referers':
+    case 'proxy_redirect':
+    case 'proxy_cookie_domain':
+    case 'proxy_cookie_path': return new Set(d.args.map((a, i) => (i === 0 || d.name === 'valid_referers') && typeof a === 'string' && a.startsWith('~') ? i : -1).filter(i => i >= 0));
     default: return new Set();
   }
 }

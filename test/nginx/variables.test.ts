@@ -33,6 +33,13 @@ test.each([
   ['regex anchors in location are not variables', [Directive.withBlock('location', ['~', '\\.php$'], [])], []],
   ['if: the regex operand is literal, the tested variable is checked', [Directive.withBlock('if', ['$http_x', '~', 'a$'], [Directive.of('return', '403')]), Directive.withBlock('if', ['$nope', '=', 'x'], [Directive.of('return', '403')])], ['unknown-variable']],
   ['captures $1..$9 in script values', [Directive.of('rewrite', '^/(a)$', '/b/$1', 'last')], []],
+  // Regexes nginx compiles as they are (the PHP-FPM, referer and proxy_redirect idioms): '$' is an anchor.
+  ['fastcgi_split_path_info\'s regex', [Directive.withBlock('location', ['~', '\\.php$'], [Directive.of('fastcgi_split_path_info', '^(.+\\.php)(/.+)$')])], []],
+  ['gzip_disable\'s regexes', [Directive.of('gzip_disable', 'msie6$', 'Opera$')], []],
+  ['valid_referers\' regexes, and its server names', [Directive.of('valid_referers', 'none', 'blocked', '~\\.example\\.com$')], []],
+  ['proxy_redirect\'s regex; its replacement is a value with variables', [Directive.of('proxy_redirect', '~^http://[^/]+(/.*)$', '$scheme://$host$1')], []],
+  ['proxy_redirect\'s replacement is checked', [Directive.of('proxy_redirect', '~^http://[^/]+(/.*)$', '$nosuch$1')], ['unknown-variable']],
+  ['proxy_cookie_path\'s regex', [Directive.of('proxy_cookie_path', '~^/app(/.*)$', '$1')], []],
 ] as Array<[string, Directive[], string[]]>)('%s', (_name, ds, expected) => {
   expect(ids(ds)).toEqual(expected);
 });
