@@ -88,9 +88,9 @@ export class NginxConfig {
 
   /** Access log format. */
   public readonly accessLogFormat: AccessLogFormat;
-  /** Whether gzip is on. */
+  /** Whether the typed gzip is on (the `gzip` prop); `gzip` directives imported or added by hand are kept as they are. */
   public readonly gzip: boolean;
-  /** Whether gzip_static is on. */
+  /** Whether the typed gzip_static is on (the `gzipStatic` prop). */
   public readonly gzipStatic: boolean;
   /** The security headers sent with every response. */
   public readonly securityHeaders: { [name: string]: string };

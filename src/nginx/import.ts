@@ -129,22 +129,27 @@ function importListens(listens: readonly Directive[], where: string) {
   };
 }
 
-/** A typed server from an imported `server` block; what has no typed prop stays as escape-hatch directives. */
-function importServer(block: readonly Directive[], index: number, config: NginxConfig): void {
+/**
+ * A typed server from an imported `server` block, with the same behaviour: its locations, error pages and
+ * everything without a typed prop stay as escape-hatch directives, and the typed server adds none of its
+ * default locations (only the health endpoint). A root or index the server inherits from `http` is its own.
+ */
+function importServer(block: readonly Directive[], index: number, config: NginxConfig, http: readonly Directive[]): void {
   const listens = block.filter(d => d.name === 'listen');
   const listen = importListens(listens, `server #${index + 1}${listens[0] ? at(listens[0]) : ''}`);
   // nginx joins every server_name line of a server.
   const nameLines = block.filter(d => d.name === 'server_name');
   const names = nameLines.length > 0 ? nameLines.flatMap(d => d.args) : ['localhost'];
-  const errorPage = block.find(d => d.name === 'error_page' && d.args.join(' ').startsWith('500 502 503 504 '));
+  const indexOf = (list: readonly Directive[]) => (list.filter(d => d.name === 'index').length === 1 ? list.find(d => d.name === 'index')!.args : undefined);
   const options: NginxServerOptions = {
     name: serverFileName(names[0], index),
     ...listen,
     serverNames: names.filter(n => n !== ''),
-    root: single(block, 'root'),
-    index: block.filter(d => d.name === 'index').length === 1 ? block.find(d => d.name === 'index')!.args : undefined,
-    errorPage: errorPage?.args[4],
-    // An imported server keeps its own behaviour: no default caching, method or hidden-file rules added.
+    root: single(block, 'root') ?? single(http, 'root'),
+    // nginx's own default index is index.html alone.
+    index: indexOf(block) ?? indexOf(http) ?? ['index.html'],
+    // An imported server keeps its own behaviour: no default locations, caching, method or hidden-file rules.
+    defaultLocations: false,
     assetMaxAgeSeconds: 0,
     allowedMethods: [],
     denyHiddenFiles: false,
@@ -159,10 +164,8 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
   const typed = new Set(['listen', 'server_name']);
   for (const d of block) {
     // Server-level returns after the first are never run.
-    if (typed.has(d.name) || d === errorPage || (redirectOnly && d.name === 'return')) continue;
-    if ((d.name === 'root' && options.root !== undefined) || (d.name === 'index' && options.index !== undefined)) continue;
-    // The typed error page already has its internal location.
-    if (d.name === 'location' && d.args[0] === '=' && d.args[1] === server.errorPage) continue;
+    if (typed.has(d.name) || (redirectOnly && d.name === 'return')) continue;
+    if ((d.name === 'root' && single(block, 'root') !== undefined) || (d.name === 'index' && indexOf(block) !== undefined)) continue;
     server.addDirective(d);
   }
 }
@@ -289,7 +292,7 @@ export function importNginxConfig(
   let serverIndex = 0;
   for (const d of http) {
     if (d.name === 'server' && d.block) {
-      importServer(d.block, serverIndex++, config);
+      importServer(d.block, serverIndex++, config, http);
     } else if (!MANAGED_HTTP.has(d.name) && !read.has(d.name) && !overridden(d)) {
       config.addHttpDirective(d);
     }

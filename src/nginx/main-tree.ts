@@ -97,7 +97,10 @@ export function settingConflicts(given: { readonly [prop: string]: unknown }, ex
     }
     const prop = propOfSetting(d, headers);
     const alsoGiven = prop === 'accessLog' && given.accessLogFormat !== undefined ? 'accessLogFormat' : prop;
-    if (alsoGiven !== undefined && given[alsoGiven] !== undefined) {
+    // A prop that turns the typed feature off (gzip: false, accessLog: false, openFileCacheEntries: 0) leaves
+    // the setting to the directive: that is no conflict.
+    const off = alsoGiven !== undefined && (given[alsoGiven] === false || (alsoGiven === 'openFileCacheEntries' && given[alsoGiven] === 0));
+    if (alsoGiven !== undefined && given[alsoGiven] !== undefined && !off) {
       problems.push(`'${d.name}${d.name === 'add_header' ? ` ${d.args[0]}` : ''}' is added by hand and also set by the prop ${alsoGiven}; nginx can take only one. Keep the prop, or leave it out and keep the directive.`);
     }
   }

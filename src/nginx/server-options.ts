@@ -104,6 +104,14 @@ export interface NginxServerOptions {
    */
   readonly healthPath?: string;
   /**
+   * Whether the server adds its default locations: a static `location /` (try_files with the allowed
+   * methods) when none is added, and the error pages (`errorPage`, `notFoundPage`). With false the server
+   * keeps only the locations added to it and the health endpoint, as an imported server does (nginx's own
+   * static handling and error pages apply).
+   * @default true
+   */
+  readonly defaultLocations?: boolean;
+  /**
    * Page shown for 500, 502, 503 and 504 (internal location under the document root).
    * @default '/50x.html'
    */
@@ -240,6 +248,7 @@ export function readServerOptions(options: NginxServerOptions, reader: PropReade
       pattern: /^[A-Za-z0-9._~+@-]+$/, maxLength: 255, example: 'index.html', expected: 'a plain file name',
     }),
     healthPath: reader.path('healthPath', o.healthPath, '/healthz', urlPathRule('/healthz')),
+    defaultLocations: reader.boolean('defaultLocations', o.defaultLocations, true),
     errorPage: reader.path('errorPage', o.errorPage, '/50x.html', urlPathRule('/50x.html')),
     notFoundPage: reader.optionalPath('notFoundPage', o.notFoundPage, urlPathRule('/404.html')),
     ipv6: reader.boolean('ipv6', o.ipv6, false),

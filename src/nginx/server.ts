@@ -34,6 +34,8 @@ export class NginxServer {
   public readonly index: string[];
   /** Health endpoint path. */
   public readonly healthPath: string;
+  /** Whether the default locations (static `location /`, error pages) are added. */
+  public readonly defaultLocations: boolean;
   /** Error page path. */
   public readonly errorPage: string;
   /** 404 page path, if any. */
@@ -92,6 +94,7 @@ export class NginxServer {
     this.root = read.root;
     this.index = read.index;
     this.healthPath = read.healthPath;
+    this.defaultLocations = read.defaultLocations;
     this.errorPage = read.errorPage;
     this.notFoundPage = read.notFoundPage;
     this.ipv6 = read.ipv6;
@@ -336,7 +339,7 @@ export class NginxServer {
     const fallback = this.singlePageApp ? `/${this.index[0] ?? 'index.html'}` : '=404';
     const hasRoot = this.locations.some(l => l.args.length === 1 && l.args[0] === '/');
     const statics: Directive[] = [];
-    if (!hasRoot) {
+    if (!hasRoot && this.defaultLocations) {
       statics.push(Directive.withBlock('location', ['/'], [...limit, Directive.of('try_files', '$uri', '$uri/', fallback)]));
     }
     if (this.assetMaxAgeSeconds > 0) {
@@ -364,9 +367,11 @@ export class NginxServer {
       ...statics,
       ...this.locations,
       ...this.extra,
-      Directive.of('error_page', '500', '502', '503', '504', this.errorPage),
-      Directive.withBlock('location', ['=', this.errorPage], [Directive.of('internal')]),
-      ...(this.notFoundPage === undefined ? [] : [
+      ...(this.defaultLocations ? [
+        Directive.of('error_page', '500', '502', '503', '504', this.errorPage),
+        Directive.withBlock('location', ['=', this.errorPage], [Directive.of('internal')]),
+      ] : []),
+      ...(this.notFoundPage === undefined || !this.defaultLocations ? [] : [
         Directive.of('error_page', '404', this.notFoundPage),
         Directive.withBlock('location', ['=', this.notFoundPage], [Directive.of('internal')]),
       ]),
@@ -431,6 +436,9 @@ export class NginxServer {
       problems.push(`${where}: redirectTo sends every request to ${this.redirectTo}, so the ${this.locations.length} location(s) added with addLocation, addProxy, addRedirect or addDirective would never be used; remove them, or remove redirectTo.`);
     }
     problems.push(...this.healthShadows());
+    if (!this.defaultLocations && this.notFoundPage !== undefined) {
+      problems.push(`${where}: notFoundPage is one of the default locations, which defaultLocations false leaves out; remove notFoundPage, or add its error_page by hand.`);
+    }
     if (this.http2 && !this.tls) {
       problems.push(`${where}: http2 needs tls (browsers speak HTTP/2 only over TLS); set tls or remove http2.`);
     }

@@ -23,6 +23,8 @@ export interface RunNginxOptions {
   readonly readyStatus?: number;
   /** Called when nginx stops, or fails to start. */
   readonly cleanUp?: () => void;
+  /** More folders of the host the html folder is also mounted on (each must exist), such as /var/www/html. */
+  readonly alsoServeAt?: readonly string[];
 }
 
 /**
@@ -37,10 +39,11 @@ export async function runNginx(conf: string, root: string, port: number, options
   fs.chownSync(log, 65532, 65532);
   const err = fs.openSync(log, 'a');
   const out = options.discardStdout ? fs.openSync('/dev/null', 'w') : err;
-  const script = 'mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && '
+  const also = (options.alsoServeAt ?? []).map((_, i) => `mount --bind "$2" "$${i + 3}" && `).join('');
+  const script = `mount --bind "$1" /etc/nginx && mount --bind "$2" /usr/share/nginx/html && ${also}mount -t tmpfs -o mode=1777 tmpfs /dev/shm && `
     + 'exec setpriv --reuid 65532 --regid 65532 --clear-groups /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g "daemon off;"';
   // Its own process group, so a failed start can kill nginx's workers too, not only the master.
-  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, root], { stdio: ['ignore', out, err], detached: true });
+  const child: ChildProcess = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', conf, root, ...(options.alsoServeAt ?? [])], { stdio: ['ignore', out, err], detached: true });
   fs.closeSync(err);
   if (out !== err) fs.closeSync(out);
   const logs = () => fs.readFileSync(log, 'utf8');

@@ -33,7 +33,7 @@ describe('imported settings win over the library\'s defaults (the defaults fill 
   test.each<[string, string, string, string[]]>([
     ['an upload limit', 'client_max_body_size 100m;', 'client_max_body_size', ['client_max_body_size 100m']],
     ['a default type', 'default_type text/plain;', 'default_type', ['default_type text/plain']],
-    ['gzip off (nginx\'s default) with a custom type list', 'gzip off;\n gzip_types text/css;', 'gzip', []],
+    ['gzip off with a custom type list', 'gzip off;\n gzip_types text/css;', 'gzip', ['gzip off']],
     ['the custom type list of gzip off', 'gzip off;\n gzip_types text/css;', 'gzip_types', ['gzip_types text/css']],
     ['gzip tuning', 'gzip on;\n gzip_comp_level 9;\n gzip_min_length 20;\n gzip_vary off;', 'gzip_comp_level', ['gzip_comp_level 9']],
     ['gzip tuning (vary)', 'gzip on;\n gzip_vary off;', 'gzip_vary', ['gzip_vary off']],
@@ -56,6 +56,18 @@ describe('imported settings win over the library\'s defaults (the defaults fill 
     const config = importHttp('server_tokens on;');
     expect(config.validate()).toEqual([expect.stringMatching(/^http: 'server_tokens on' sends the exact nginx version.*\[version-disclosure\]$/)]);
     expect(config.mainTree().find(d => d.name === 'http')!.block!.filter(d => d.name === 'server_tokens').map(d => d.args)).toEqual([['on']]);
+  });
+
+  test('imported gzip lines are kept as they are, without the typed gzip\'s tuning (which would change Vary and what shrinks)', () => {
+    const config = importHttp('gzip on;\n gzip_vary on;');
+    expect(config.gzip).toBe(false);
+    expect(lines(config, 'gzip')).toEqual(['gzip on']);
+    expect(lines(config, 'gzip_min_length')).toEqual([]);
+    expect(lines(config, 'gzip_types')).toEqual([]);
+    // With the typed gzip asked for, it wins: the imported line goes, the typed tuning comes.
+    const typed = NginxConfig.fromFiles([{ path: 'nginx.conf', content: 'events {}\nhttp { gzip on; server { listen 8080; } }' }], { gzip: true });
+    expect(typed.validate()).toEqual([]);
+    expect([lines(typed, 'gzip'), lines(typed, 'gzip_min_length')]).toEqual([['gzip on'], ['gzip_min_length 1024']]);
   });
 
   test('a setting the import leaves unsaid gets the library\'s default', () => {
@@ -141,9 +153,19 @@ describe('a directive added by hand replaces the library\'s default of the same 
     ['clientTimeoutSeconds', { clientTimeoutSeconds: 5 }, Directive.of('send_timeout', '9s'), /'send_timeout' is added by hand and also set by the prop clientTimeoutSeconds/],
     ['accessLogFormat', { accessLogFormat: AccessLogFormat.JSON }, Directive.of('access_log', 'off'), /'access_log' is added by hand and also set by the prop accessLogFormat/],
     ['securityHeaders', { securityHeaders: { 'X-Frame-Options': 'DENY' } }, Directive.of('add_header', 'X-FRAME-OPTIONS', 'SAMEORIGIN'), /'add_header X-FRAME-OPTIONS' is added by hand and also set by the prop securityHeaders/],
-    ['gzip', { gzip: false }, Directive.of('gzip', 'on'), /'gzip' is added by hand and also set by the prop gzip/],
+    ['gzip', { gzip: true }, Directive.of('gzip', 'off'), /'gzip' is added by hand and also set by the prop gzip/],
   ])('%s given and the directive added by hand: refused with both named', (_name, props, directive, message) => {
     expect(new NginxConfig(props).addHttpDirective(directive).validate()).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('a prop that turns the typed feature off leaves the setting to the directive: no conflict', () => {
+    const config = new NginxConfig({ gzip: false, accessLog: false, openFileCacheEntries: 0 })
+      .addHttpDirective(Directive.of('gzip', 'on'))
+      .addHttpDirective(Directive.of('access_log', '/dev/stdout', 'combined'))
+      .addHttpDirective(Directive.of('open_file_cache', 'max=10'));
+    expect(config.validate()).toEqual([]);
+    expect(lines(config, 'gzip')).toEqual(['gzip on']);
+    expect(lines(config, 'access_log')).toEqual(['access_log /dev/stdout combined']);
   });
 
   test('worker_shutdown_timeout by hand is refused at any level: the grace period is derived from the prop', () => {

@@ -1,4 +1,4 @@
-import { HttpFeature, importedArgument } from './feature';
+import { HttpFeature } from './feature';
 import { Directive } from '../directive';
 
 /** MIME types gzip compresses (text/html is always compressed by nginx). */
@@ -39,15 +39,8 @@ export const GZIP: HttpFeature<Required<GzipProps>> = {
     ...(v.gzipStatic ? [Directive.of('gzip_static', 'on')] : []),
   ],
   modules: () => [],
-  // gzip_types, gzip_comp_level and the rest are kept as imported: each replaces the library's default.
-  imported: new Set(['gzip', 'gzip_static']),
-  importProps: http => {
-    const gzip = importedArgument(http, 'gzip');
-    const gzipStatic = importedArgument(http, 'gzip_static');
-    return {
-      // nginx's own default is off: an imported config without `gzip` does not compress.
-      gzip: gzip === 'on',
-      ...(gzipStatic === undefined ? {} : { gzipStatic: gzipStatic === 'on' }),
-    };
-  },
+  // An imported config's gzip lines are kept as they are: the typed gzip adds its own tuning (level 5, from
+  // 1 KiB, its type list), which would change what the imported config sends (Vary, which responses shrink).
+  imported: new Set(),
+  importProps: () => ({ gzip: false, gzipStatic: false }),
 };
