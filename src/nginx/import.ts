@@ -1,12 +1,13 @@
 import { createHash } from 'crypto';
 import type { NginxConfig } from './config';
 import type { ConfigFile, NginxConfigProps } from './config-props';
-import { Directive } from './directive';
+import { Directive, walkDirectives } from './directive';
 import { HTTP_FEATURES } from './features/registry';
 import { inlineIncludes } from './includes';
 import { propOfSetting } from './main-tree';
 import { NginxModule, knownModule } from './modules';
 import { NginxSyntaxError, at, parseNginx, rebuilt } from './parse';
+import { NGINX_CONF_DIR } from './paths';
 import { LISTEN_PARAMETER, NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
 
@@ -22,6 +23,31 @@ const MANAGED_HTTP = new Set([
   // Each typed feature's own directives (nginx/features/): mapped to its props by the feature.
   ...HTTP_FEATURES.flatMap(f => [...f.imported]),
 ]);
+
+/**
+ * Directives whose first argument is a file nginx reads at run time (not configuration the import inlines):
+ * credentials, keys, DH parameters, CA lists, databases. (A server's own certificate comes with its `listen ...
+ * ssl`, which the importer refuses with its own message.)
+ */
+const FILE_READERS = new Set([
+  'auth_basic_user_file', 'ssl_dhparam', 'ssl_trusted_certificate', 'ssl_client_certificate', 'ssl_crl', 'ssl_password_file',
+  'ssl_stapling_file', 'ssl_session_ticket_key', 'auth_jwt_key_file', 'geoip_country',
+  'geoip_city', 'geoip_org', 'xslt_stylesheet', 'js_import', 'perl_modules', 'proxy_ssl_trusted_certificate', 'proxy_ssl_certificate',
+  'proxy_ssl_certificate_key', 'proxy_ssl_password_file', 'proxy_ssl_crl', 'grpc_ssl_trusted_certificate', 'grpc_ssl_certificate',
+  'grpc_ssl_certificate_key', 'uwsgi_ssl_trusted_certificate', 'uwsgi_ssl_certificate', 'uwsgi_ssl_certificate_key',
+]);
+
+/**
+ * Refuses a file that an imported directive reads at run time: the image ships the configuration only, so
+ * nginx would start (nginx -t passes for most of them) and then fail the requests that need the file.
+ */
+function checkReadFiles(tree: readonly Directive[]): void {
+  walkDirectives(tree, d => {
+    if (!FILE_READERS.has(d.name) || typeof d.args[0] !== 'string' || d.args[0].includes('$') || d.args[0].startsWith('data:')) return;
+    const file = d.args[0].startsWith('/') ? d.args[0] : `${NGINX_CONF_DIR}/${d.args[0]}`;
+    throw new Error(`'${d.name} ${d.args.join(' ')}'${at(d)} reads ${file} at run time, which the image does not ship (an import carries configuration only), so its requests would fail. Remove the line, import, then add it again with the file mounted into the pod (a Secret for credentials and keys).`);
+  });
+}
 
 /** Log destinations that already go where a container's logs go, or elsewhere than a file. */
 function keepsDestination(target: string): boolean {
@@ -237,6 +263,7 @@ export function importNginxConfig(
     throw e;
   }
   tree = logsToStreams(tree);
+  checkReadFiles(tree);
   const find = (list: readonly Directive[], name: string) => list.find(d => d.name === name);
   const events = find(tree, 'events')?.block ?? [];
   const http = find(tree, 'http')?.block ?? [];

@@ -375,3 +375,16 @@ describe('modules an imported config loads', () => {
     expect(problems).toEqual([expect.stringMatching(/'x_hello' is not an nginx directive .* nor of a module in dynamicModules.*\[unknown-directive\]/)]);
   });
 });
+
+describe('files that imported directives read at run time', () => {
+  test.each<[string, string, RegExp]>([
+    ['a password file', 'auth_basic "x";\n auth_basic_user_file conf.d/htpasswd;', /^'auth_basic_user_file conf.d\/htpasswd' \(nginx.conf:8\) reads \/etc\/nginx\/conf.d\/htpasswd at run time, which the image does not ship.*a Secret for credentials and keys/],
+    ['DH parameters', 'ssl_dhparam /etc/ssl/dh.pem;', /^'ssl_dhparam \/etc\/ssl\/dh.pem' \(nginx.conf:3\) reads \/etc\/ssl\/dh.pem at run time/],
+  ])('%s fails the import (nginx -t would pass, its requests would fail)', (_name, http, message) => {
+    expect(() => importHttp(http.startsWith('auth') ? '' : http, http.startsWith('auth') ? http : '')).toThrow(message);
+  });
+
+  test('a file named by a variable is left to run time', () => {
+    expect(importHttp('', '    location / { auth_basic "x"; auth_basic_user_file /dev/shm/$host.htpasswd; }').validate()).toEqual([]);
+  });
+});
