@@ -3,6 +3,7 @@ import type { NginxConfig } from './config';
 import type { ConfigFile, NginxConfigProps } from './config-props';
 import { Directive, walkDirectives } from './directive';
 import { HTTP_FEATURES } from './features/registry';
+import { TlsOptions, TlsProfile } from './features/tls';
 import { inlineIncludes } from './includes';
 import { propOfSetting } from './main-tree';
 import { NginxModule, knownModule } from './modules';
@@ -108,16 +109,25 @@ function importListens(listens: readonly Directive[], where: string) {
   const v4Ports = new Set<number>();
   const v6Ports = new Set<number>();
   let defaultServer = false;
+  let tls: boolean | undefined;
+  let http2 = false;
   let socket: string | undefined;
   const v6only = new Set<string>();
   for (const l of listens) {
     const [address, ...params] = l.args;
     const text = `'listen ${l.args.join(' ')}'${at(l)}`;
-    const flags = params.filter(p => p !== 'default_server' && p !== 'default');
+    const protocol = params.filter(p => p === 'ssl' || p === 'http2');
+    const flags = params.filter(p => p !== 'default_server' && p !== 'default' && p !== 'ssl' && p !== 'http2');
     const unsupported = flags.filter(p => !LISTEN_PARAMETER.test(p));
     if (unsupported.length > 0) {
       throw new Error(`${text} has parameters (${unsupported.join(', ')}) that the importer cannot carry over yet: the server's typed listen would drop them and change how it listens. Remove them from the file (TLS and HTTP/2 have typed server options: tls, http2), then import.`);
     }
+    const ssl = protocol.includes('ssl');
+    if (tls !== undefined && tls !== ssl) {
+      throw new Error(`${text} ${ssl ? 'speaks TLS and another listen of the server does not' : 'speaks plain HTTP and another listen of the server TLS'}; a typed server is either. Split it into a plain and a TLS server in the file, then import.`);
+    }
+    tls = ssl;
+    http2 ||= protocol.includes('http2');
     const read = readListen(address);
     if (read === undefined) {
       throw new Error(`${text} binds an address the pod does not know when the configuration is built (or a socket); the importer would listen on every interface instead, which exposes what was private. Listen on a port ('listen 8080') or a loopback address in the file, or add this server by hand after importing.`);
@@ -126,7 +136,7 @@ function importListens(listens: readonly Directive[], where: string) {
     (read.host === '[::]' ? v6Ports : v4Ports).add(read.port);
     const port = read.port < 1024 ? read.port + 8000 : read.port;
     if (!ports.includes(port)) ports.push(port);
-    defaultServer ||= flags.length < params.length;
+    defaultServer ||= params.some(p => p === 'default_server' || p === 'default');
     flags.filter(p => p.startsWith('ipv6only=')).forEach(p => v6only.add(p));
     const rest = flags.filter(p => !p.startsWith('ipv6only=')).sort().join(' ');
     if (socket !== undefined && socket !== rest) {
@@ -136,6 +146,11 @@ function importListens(listens: readonly Directive[], where: string) {
   }
   if (hosts.size > 1) {
     throw new Error(`${where} listens on ${[...hosts].map(h => (h === '*' ? 'every interface' : h)).join(' and ')}; a typed server has one address. Split it into one server per address in the file, then import.`);
+  }
+  // `listen [::]:443 ipv6only=off` alone takes IPv4 too: the typed ipv6 (a listen per family) does the same.
+  if (v4Ports.size === 0 && v6Ports.size > 0 && v6only.has('ipv6only=off') && v6only.size === 1) {
+    v6only.clear();
+    for (const p of v6Ports) v4Ports.add(p);
   }
   if (v6Ports.size > 0 && [...v6Ports].sort().join() !== [...v4Ports].sort().join()) {
     throw new Error(`${where} listens on IPv6 ports (${[...v6Ports].join(', ')}) that are not its IPv4 ports (${[...v4Ports].join(', ') || 'none'}); a typed server's ipv6 adds [::] to each of its ports. Make them the same in the file, then import.`);
@@ -152,6 +167,8 @@ function importListens(listens: readonly Directive[], where: string) {
     ipv6: v6Ports.size > 0,
     defaultServer,
     listenParameters: [...(socket ? socket.split(' ') : []), ...v6only],
+    tls: tls === true,
+    http2,
   };
 }
 
@@ -166,10 +183,12 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
   // nginx joins every server_name line of a server.
   const nameLines = block.filter(d => d.name === 'server_name');
   const names = nameLines.length > 0 ? nameLines.flatMap(d => d.args) : ['localhost'];
+  const { tls, ...listenOptions } = listen;
   const indexOf = (list: readonly Directive[]) => (list.filter(d => d.name === 'index').length === 1 ? list.find(d => d.name === 'index')!.args : undefined);
   const options: NginxServerOptions = {
     name: serverFileName(names[0], index),
-    ...listen,
+    ...listenOptions,
+    ...(tls ? { tls: importTls(block, http, serverFileName(names[0], index)) } : {}),
     serverNames: names.filter(n => n !== ''),
     root: single(block, 'root') ?? single(http, 'root'),
     // nginx's own default index is index.html alone.
@@ -187,13 +206,37 @@ function importServer(block: readonly Directive[], index: number, config: NginxC
   const redirectOnly = firstReturn !== undefined
     && !block.some(d => d.name === 'location' || d.name === 'rewrite' || d.name === 'if' || d.name === 'set' || d.name === 'break');
   if (redirectOnly) server.addDirective(Directive.withBlock('location', ['/'], [firstReturn]));
-  const typed = new Set(['listen', 'server_name']);
+  // A TLS server's certificate and key come from its Secret (the typed tls renders them).
+  const typed = new Set(['listen', 'server_name', ...(tls ? ['ssl_certificate', 'ssl_certificate_key'] : [])]);
   for (const d of block) {
     // Server-level returns after the first are never run.
     if (typed.has(d.name) || (redirectOnly && d.name === 'return')) continue;
     if ((d.name === 'root' && single(block, 'root') !== undefined) || (d.name === 'index' && indexOf(block) !== undefined)) continue;
     server.addDirective(d);
   }
+}
+
+/**
+ * The typed TLS of an imported TLS server: its certificate and key (its own, or those it inherits from `http`)
+ * come from a Kubernetes TLS Secret named after the server, mounted where the typed server reads them; its own
+ * ssl_* settings are kept (profile NONE) and no HSTS header is added.
+ */
+function importTls(block: readonly Directive[], http: readonly Directive[], name: string): TlsOptions {
+  for (const d of ['ssl_certificate', 'ssl_certificate_key']) {
+    const own = block.filter(x => x.name === d);
+    const lines = own.length > 0 ? own : http.filter(x => x.name === d);
+    if (lines.length === 0) {
+      const listen = block.find(x => x.name === 'listen');
+      throw new Error(`server '${name}'${listen ? at(listen) : ''} speaks TLS but has no ${d}; add it in the file (its file comes from a Secret after importing), then import.`);
+    }
+    if (lines.length > 1) {
+      throw new Error(`'${d} ${lines[1].args.join(' ')}'${at(lines[1])} is a second certificate of the server (RSA and ECDSA); a typed TLS server has one, from one Secret. Keep one in the file, then import.`);
+    }
+    if (lines[0].args.some(a => a.includes('$'))) {
+      throw new Error(`'${d} ${lines[0].args.join(' ')}'${at(lines[0])} picks the certificate at run time; a typed TLS server reads one from its Secret. Name one file in the file, then import.`);
+    }
+  }
+  return { secretName: `${name.replace(/_/g, '-')}-tls`, profile: TlsProfile.NONE, hstsMaxAgeSeconds: 0 };
 }
 
 /** Longest part of a server name kept in its file name; longer names are cut and keep a hash of the whole. */

@@ -5,9 +5,11 @@ import { NginxConfig } from '../../src/nginx/config';
 import { ConfigFile } from '../../src/nginx/config-props';
 import { Directive } from '../../src/nginx/directive';
 import { AccessLogFormat } from '../../src/nginx/features/logging';
+import { TlsProfile } from '../../src/nginx/features/tls';
 import { nginxSeconds } from '../../src/nginx/import';
 import { globMatcher } from '../../src/nginx/includes';
 import { parseNginx } from '../../src/nginx/parse';
+import { selfSignedCertificate } from '../helpers/live-nginx';
 import { nginxTest } from '../helpers/nginx-t';
 
 const haveNginx = fs.existsSync('/usr/sbin/nginx');
@@ -230,7 +232,9 @@ describe('listen and server_name as nginx reads them: kept, or the import fails 
     ['other parameters per listen', 'listen 8080 reuseport;\nlisten 8081;', /^'listen 8081' \(sites\/a:3\) has other parameters than the server's other listen lines/],
     ['IPv6 only', 'listen [::]:8080;', /^server #1 \(sites\/a:2\) listens on IPv6 ports \(8080\) that are not its IPv4 ports \(none\)/],
     ['ports that collide once moved', 'listen 80;\nlisten 8080;', /^server #1 \(sites\/a:2\) listens on ports that are the same once ports below 1024 move up by 8000/],
-    ['ssl', 'listen 443 ssl;', /^'listen 443 ssl' \(sites\/a:2\) has parameters \(ssl\) that the importer cannot carry over yet.*typed server options: tls, http2/],
+    ['ssl without a certificate', 'listen 443 ssl;', /^server '01-localhost' \(sites\/a:2\) speaks TLS but has no ssl_certificate/],
+    ['plain and TLS in one server', 'listen 80;\nlisten 443 ssl;', /^'listen 443 ssl' \(sites\/a:3\) speaks TLS and another listen of the server does not; a typed server is either/],
+    ['a listen parameter the typed server cannot hold', 'listen 8080 bind;', /^'listen 8080 bind' \(sites\/a:2\) has parameters \(bind\) that the importer cannot carry over yet/],
   ])('%s fails with the file and line', (_name, body, message) => {
     expect(() => importServer(body)).toThrow(message);
   });
@@ -386,5 +390,43 @@ describe('files that imported directives read at run time', () => {
 
   test('a file named by a variable is left to run time', () => {
     expect(importHttp('', '    location / { auth_basic "x"; auth_basic_user_file /dev/shm/$host.htpasswd; }').validate()).toEqual([]);
+  });
+});
+
+describe('TLS servers: the certificate comes from a Secret, the server\'s own TLS settings stay', () => {
+  const importTls = (body: string, http = '') => NginxConfig.fromFiles([
+    { path: 'nginx.conf', content: `events {}\nhttp {\n${http}\n  include sites/*;\n}\n` },
+    { path: 'sites/a', content: `server {\n${body}\n}\n` },
+  ]);
+  const tlsServer = 'listen 443 ssl http2;\nlisten [::]:443 ssl http2;\nserver_name a.example.com;\nssl_certificate /etc/ssl/a.crt;\nssl_certificate_key /etc/ssl/a.key;\nssl_protocols TLSv1.2;\nlocation / { return 204; }';
+
+  test('ssl and http2 become the typed tls (profile NONE, no HSTS) and http2; the certificate lines move to the Secret\'s folder', () => {
+    const config = importTls(tlsServer);
+    expect(config.validate()).toEqual([]);
+    const s = config.servers[0];
+    expect([s.port, s.ipv6, s.http2, s.tls]).toEqual([8443, true, true, { secretName: '01-a-example-com-tls', profile: TlsProfile.NONE, hstsMaxAgeSeconds: 0 }]);
+    expect(lines(config, 'ssl_certificate')).toEqual(['ssl_certificate /etc/nginx/tls/01-a-example-com/tls.crt']);
+    expect(lines(config, 'ssl_protocols')).toEqual(['ssl_protocols TLSv1.2']);
+    expect(lines(config, 'ssl_ciphers')).toEqual([]);
+    expect(lines(config, 'add_header').filter(l => /strict-transport/i.test(l))).toEqual([]);
+  });
+
+  test('a certificate inherited from http counts; two certificates, one picked at run time, or none fail with the place', () => {
+    expect(importTls('listen 443 ssl;\nlocation / { return 204; }', 'ssl_certificate /etc/ssl/a.crt;\nssl_certificate_key /etc/ssl/a.key;').validate()).toEqual([]);
+    expect(() => importTls(`${tlsServer}\nssl_certificate /etc/ssl/a-ecdsa.crt;`)).toThrow(/^'ssl_certificate \/etc\/ssl\/a-ecdsa.crt' \(sites\/a:\d+\) is a second certificate of the server/);
+    expect(() => importTls('listen 443 ssl;\nssl_certificate /etc/ssl/$ssl_server_name.crt;\nssl_certificate_key /etc/ssl/a.key;')).toThrow(/picks the certificate at run time/);
+  });
+
+  test('a dual-stack IPv6 listen (ipv6only=off) alone is the typed ipv6: a listen per family', () => {
+    const s = importTls('listen [::]:8080 ipv6only=off;\nlocation / { return 204; }').servers[0];
+    expect([s.port, s.ipv6, s.listenParameters]).toEqual([8080, true, []]);
+  });
+
+  (haveNginx ? test : test.skip)('nginx -t accepts the imported TLS server with a certificate where the Secret is mounted', () => {
+    const config = importTls(tlsServer.replace(' http2', '').replace(' http2', ''));
+    const cert = selfSignedCertificate('a.example.com');
+    const r = nginxTest([...config.files(), { path: 'tls/01-a-example-com/tls.crt', content: cert.crt }, { path: 'tls/01-a-example-com/tls.key', content: cert.key }]);
+    expect(r.output).toBe('');
+    expect(r.ok).toBe(true);
   });
 });

@@ -115,7 +115,7 @@ describe('imports with includes, upstreams and maps', () => {
     ['an include cycle', [{ path: 'nginx.conf', content: 'include a.conf;' }, { path: 'a.conf', content: 'include a.conf;' }], /a cycle: nginx.conf -> a.conf -> a.conf/],
     ['an include outside /etc/nginx', [{ path: 'nginx.conf', content: 'include /opt/x.conf;' }], /outside \/etc\/nginx/],
     ['a syntax error, with file and line', [{ path: 'nginx.conf', content: 'http {\n include conf.d/*.conf;\n}' }, { path: 'conf.d/b.conf', content: 'server {\n listen 8080\n}' }], /cannot import: conf.d\/b.conf:3: unexpected "}"/],
-    ['a listen with ssl', [{ path: 'nginx.conf', content: 'http { server { listen 443 ssl; } }' }], /^'listen 443 ssl' \(nginx.conf:1\) has parameters \(ssl\) that the importer cannot carry over yet.*typed server options: tls, http2/],
+    ['a TLS listen without a certificate', [{ path: 'nginx.conf', content: 'http { server { listen 443 ssl; } }' }], /^server '01-localhost' \(nginx.conf:1\) speaks TLS but has no ssl_certificate/],
   ] as Array<[string, ConfigFile[], RegExp]>)('%s fails with a clear message', (_name, input, message) => {
     expect(() => NginxConfig.fromFiles(input)).toThrow(message);
   });

@@ -6,6 +6,11 @@ export enum TlsProfile {
   INTERMEDIATE = 'INTERMEDIATE',
   /** TLS 1.3 only: modern clients. */
   MODERN = 'MODERN',
+  /**
+   * No TLS settings from the library, only the certificate and key: the `ssl_*` directives added to the server
+   * decide (an imported server keeps its own), and nginx's defaults fill the rest.
+   */
+  NONE = 'NONE',
 }
 
 const INTERMEDIATE_CIPHERS = [
@@ -37,9 +42,13 @@ export interface TlsOptions {
 
 /** The ssl_* directives of a Mozilla profile for one certificate folder. */
 export function tlsDirectives(certificateDir: string, profile: TlsProfile): Directive[] {
-  const common = [
+  const certificate = [
     Directive.of('ssl_certificate', `${certificateDir}/tls.crt`),
     Directive.of('ssl_certificate_key', `${certificateDir}/tls.key`),
+  ];
+  if (profile === TlsProfile.NONE) return certificate;
+  const common = [
+    ...certificate,
     Directive.of('ssl_session_timeout', '1d'),
     Directive.of('ssl_session_cache', 'shared:MozSSL:10m'),
     Directive.of('ssl_session_tickets', 'off'),
