@@ -45,12 +45,41 @@ const INSTEAD: { readonly [name: string]: string } = {
 };
 
 /**
+ * Parameters that appeared after their directive, as nginx's documentation gives them (ngx_http_core_module's
+ * `listen`, ngx_http_headers_module's `always`, ngx_http_ssl_module's protocols).
+ */
+interface ParameterVersion {
+  readonly directive: string;
+  readonly parameter: string;
+  readonly since: string;
+  readonly matches: (arg: string) => boolean;
+}
+
+const PARAMETER_VERSIONS: readonly ParameterVersion[] = [
+  { directive: 'listen', parameter: 'quic', since: '1.25.0', matches: a => a === 'quic' },
+  { directive: 'listen', parameter: 'http2', since: '1.9.5', matches: a => a === 'http2' },
+  { directive: 'listen', parameter: 'proxy_protocol', since: '1.5.12', matches: a => a === 'proxy_protocol' },
+  { directive: 'listen', parameter: 'fastopen', since: '1.5.8', matches: a => a.startsWith('fastopen=') },
+  { directive: 'listen', parameter: 'reuseport', since: '1.9.1', matches: a => a === 'reuseport' },
+  { directive: 'listen', parameter: 'so_keepalive', since: '1.1.11', matches: a => a.startsWith('so_keepalive=') },
+  { directive: 'listen', parameter: 'multipath', since: '1.29.7', matches: a => a === 'multipath' },
+  { directive: 'add_header', parameter: 'always', since: '1.7.5', matches: a => a === 'always' },
+  { directive: 'ssl_protocols', parameter: 'TLSv1.3', since: '1.13.0', matches: a => a === 'TLSv1.3' },
+];
+
+/**
  * Directives of `tree` that the nginx `version` does not have, or no longer has, each with where it is, the
- * version that introduced, made obsolete or removed it, and the fix. Versions come from nginx's documentation.
+ * version that introduced, made obsolete or removed it, and the fix; and parameters it does not have yet.
+ * Versions come from nginx's documentation.
  */
 export function versionProblems(tree: readonly Directive[], version: string): string[] {
   const problems: string[] = [];
   walkConfigDirectives(tree, (d, parents) => {
+    for (const p of PARAMETER_VERSIONS) {
+      if (p.directive === d.name && olderThan(version, p.since) && d.args.some(a => typeof a === 'string' && p.matches(a))) {
+        problems.push(`${describeWhere(parents, d)}: the '${p.parameter}' parameter of '${d.name}' appeared in nginx ${p.since}, and the base image has nginx ${version}, which refuses it. Use a base with nginx ${p.since} or later, or leave it out.`);
+      }
+    }
     const row = typeof d.name === 'string' && Object.prototype.hasOwnProperty.call(NGINX_DIRECTIVE_VERSIONS, d.name) ? NGINX_DIRECTIVE_VERSIONS[d.name] : undefined;
     if (row === undefined) return;
     const [since, obsolete, removed] = row;

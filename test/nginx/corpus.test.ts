@@ -8,9 +8,10 @@ import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_BASE_IMAGE } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
 import { DEFAULT_SECURITY_HEADERS } from '../../src/nginx/features/headers';
-import { versionProblems } from '../../src/nginx/versions';
+import { nginxVersionOfImage, versionProblems } from '../../src/nginx/versions';
 import { runNginx, selfSignedCertificate } from '../helpers/live-nginx';
 import { HOST_NGINX, nginxTest, writeNginxConfDir } from '../helpers/nginx-t';
 
@@ -210,6 +211,14 @@ describeNginx('the import corpus: real configurations from public projects', () 
       expect(r.ok).toBe(true);
     } else {
       expect(problem).toMatch(expected);
+    }
+  });
+
+  test('what imports here also passes the version rules of the default base\'s nginx (1.30), h5bp-tls\'s http2 on included', () => {
+    const version = nginxVersionOfImage(DEFAULT_BASE_IMAGE)!;
+    for (const id of [...ENTRIES.filter(e => EXPECTED[e] === 'imports'), 'h5bp-tls']) {
+      const config = NginxConfig.fromDirectory(path.join(CORPUS, id, 'etc-nginx'));
+      expect([id, config.validate(), versionProblems(config.effectiveTree(), version)]).toEqual([id, [], []]);
     }
   });
 

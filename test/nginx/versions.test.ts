@@ -52,6 +52,9 @@ describe('directives checked against the version, from nginx\'s documentation', 
     ['obsolete, so ignored', Directive.of('http2_push', '/style.css'), '1.26.0', /'http2_push' is obsolete since nginx 1.25.1, .*ignores it with a warning/],
     ['not yet obsolete', Directive.of('http2_push', '/style.css'), '1.24.0', undefined],
     ['older than the documented history', Directive.of('root', '/srv'), '0.8.0', undefined],
+    ['a parameter too new', Directive.of('listen', '8443', 'quic', 'reuseport'), '1.22.1', /^http > server \(a\) > listen 8443 quic reuseport: the 'quic' parameter of 'listen' appeared in nginx 1.25.0, and the base image has nginx 1.22.1, which refuses it/],
+    ['a parameter new enough', Directive.of('add_header', 'X-A', 'b', 'always'), '1.7.5', undefined],
+    ['a protocol too new', Directive.of('ssl_protocols', 'TLSv1.2', 'TLSv1.3'), '1.12.2', /the 'TLSv1.3' parameter of 'ssl_protocols' appeared in nginx 1.13.0/],
   ])('%s', (_name, d, version, message) => {
     const problems = versionProblems(tree(d), version);
     expect(problems).toEqual(message ? [expect.stringMatching(message)] : []);
@@ -75,6 +78,16 @@ describe('directives checked against the version, from nginx\'s documentation', 
     });
     expect(known.map(([name]) => name)).toEqual(BACKPORTED);
   });
+});
+
+(fs.existsSync(HOST_NGINX) ? test : test.skip)('Debian\'s nginx 1.22 refuses the listen parameter the table says is newer (quic), and takes the older ones', () => {
+  const listen = (...params: string[]) => {
+    const config = new NginxConfig();
+    config.servers[0].addDirective(Directive.of('listen', '8443', ...params));
+    return nginxTest([{ path: 'nginx.conf', content: renderDirectives(config.mainTree()) }, { path: 'conf.d/default.conf', content: renderDirectives(config.serverDirectives()) }]);
+  };
+  expect(listen('quic').output).toMatch(/invalid parameter "quic"|the "quic" parameter requires/);
+  expect(listen('reuseport', 'so_keepalive=on', 'fastopen=10').ok).toBe(true);
 });
 
 describe('NginxImage checks its configuration against its base\'s nginx version', () => {
