@@ -8,7 +8,8 @@ import { SitePlan, deriveSitePlan } from './site-plan';
 import { describeValue } from '../input/describe';
 import { MAX_PATH_LENGTH, PropReader, isPathUnder } from '../input/reader';
 import { NginxConfig } from '../nginx/config';
-import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
+import { Directive } from '../nginx/directive';
+import { NGINX_CONF_DIR, NGINX_HTML_DIR, isUnder } from '../nginx/paths';
 import { isNginxVersion, nginxVersionOfImage, versionProblems } from '../nginx/versions';
 import { CONTEXT_MARKER_LINE } from '../output/folder';
 
@@ -284,6 +285,26 @@ export class NginxImage {
     return files.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
+  /**
+   * Warnings about the image: the configuration's (`NginxConfig.warnings()`), and each folder a server answers
+   * from with files that the image does not fill (it ships the html at /usr/share/nginx/html only), where those
+   * requests would get 404 or 403.
+   */
+  public warnings(): string[] {
+    return [...this.memo(this.computeWarnings)];
+  }
+
+  private computeWarnings(): string[] {
+    const warnings = [...this.config.warnings()];
+    const servers = this.config.serverDirectives();
+    this.config.servers.forEach((server, i) => {
+      for (const root of unfilledRoots(servers[i], [server.healthPath, server.statusPath])) {
+        warnings.push(`server '${server.name}' answers requests with files from ${root}, but the image ships its html at ${NGINX_HTML_DIR} only, so those requests get 404 or 403. Set root to ${NGINX_HTML_DIR} (htmlDir fills it), or leave it if those locations only proxy.`);
+      }
+    });
+    return warnings;
+  }
+
   /** Problems with the image, each saying what is wrong and how to fix it (the config is checked too). */
   public validate(): string[] {
     return [...this.memo(this.computeValidate)];
@@ -347,4 +368,34 @@ export class NginxImage {
     walk('');
     return out;
   }
+}
+
+/** Directives that answer a request themselves (a content handler), so their location serves no files. */
+const CONTENT_HANDLERS = new Set([
+  'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass', 'return', 'stub_status', 'empty_gif',
+  'echo', 'js_content', 'perl', 'api', 'try_files',
+]);
+
+/**
+ * The folders outside the shipped html that a rendered server answers from with files: each location without a
+ * content handler (its own root or alias, else the server's root), and the server's root for requests no
+ * location matches. A location using try_files counts as serving files from its root unless it ends in a
+ * named location or a code.
+ */
+function unfilledRoots(server: Directive | undefined, skip: ReadonlyArray<string | undefined>): string[] {
+  if (!server?.block) return [];
+  const serverRoot = server.block.find(d => d.name === 'root')?.args[0] ?? NGINX_HTML_DIR;
+  const roots = new Set<string>();
+  const visit = (location: Directive, inherited: string) => {
+    const block = location.block ?? [];
+    const root = block.find(d => d.name === 'root' || d.name === 'alias')?.args[0] ?? inherited;
+    const tryFiles = block.find(d => d.name === 'try_files');
+    const handler = block.some(d => CONTENT_HANDLERS.has(d.name) && d.name !== 'try_files');
+    if (!handler && (tryFiles !== undefined || !block.some(d => d.name === 'location'))) roots.add(root);
+    for (const nested of block.filter(d => d.name === 'location')) visit(nested, root);
+  };
+  const locations = server.block.filter(d => d.name === 'location' && !(d.args[0] === '=' && skip.includes(d.args[1])));
+  for (const l of locations) visit(l, serverRoot);
+  if (!locations.some(l => l.args.length === 1 && l.args[0] === '/')) roots.add(serverRoot);
+  return [...roots].filter(r => typeof r === 'string' && !r.includes('$') && !isUnder(r, NGINX_HTML_DIR)).sort();
 }

@@ -77,7 +77,7 @@ export class ScratchImage extends Construct {
         if (problems.length === 0 && checksImage && !this.warned) {
           this.warned = true;
           // cdk8s has no warning channel: warnings go to stderr, errors fail the synth.
-          for (const w of this.image.config.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
+          for (const w of this.image.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
         }
         return checksImage ? problems : [];
       },

@@ -294,6 +294,10 @@ export class NginxWorkload extends Construct {
     // cdk8s validates twice per synth (App.synth, then each Chart.toJson): warn once.
     const warn = !this.warned;
     this.warned = true;
+    // The image's warnings (its config's too), from the first construct that uses the image.
+    if (warn && this.checkInputs.checksImage) {
+      for (const w of this.image.warnings()) process.stderr.write(`[${this.node.path}] warning: ${w}\n`);
+    }
     for (const r of results.filter(x => warn && x.status === ControlStatus.WARN)) {
       const messages = [...new Set(r.violations.map(v => v.message))];
       process.stderr.write(`[${this.node.path}] warning: ${r.control}: ${messages.join(' ')} (${r.violations.map(v => v.object).join(', ')})\n`);

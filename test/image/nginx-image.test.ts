@@ -587,3 +587,23 @@ describe('mutation-found gaps', () => {
     expect(img.buildContext()[0]).toBe(first[0]);
   });
 });
+
+describe('warnings: folders a server answers from with files that the image does not fill', () => {
+  const config = (body: string) => NginxConfig.fromFiles([{ path: 'nginx.conf', content: `events {}\nhttp {\n  server {\n    listen 8080;\n${body}\n  }\n}\n` }]);
+  const rootWarnings = (c: NginxConfig) => new NginxImage({ config: c }).warnings().filter(w => w.includes('ships its html'));
+
+  test.each<[string, string, string[]]>([
+    ['a server root elsewhere', '    root /var/www/html;', ['/var/www/html']],
+    ['a location alias elsewhere', '    location /static/ { alias /srv/static/; }\n    location / { return 204; }', ['/srv/static/']],
+    ['try_files from a root elsewhere', '    root /srv/app;\n    location / { try_files $uri /index.html; }', ['/srv/app']],
+    ['a proxy-only server with a root elsewhere', '    root /srv/app;\n    location / { proxy_pass http://127.0.0.1:9000; }', []],
+    ['the shipped html', '    root /usr/share/nginx/html/site;', []],
+    ['a root named by a variable', '    root /srv/$host;', []],
+  ])('%s', (_name, body, roots) => {
+    expect(rootWarnings(config(body)).map(w => /files from (\S+),/.exec(w)![1])).toEqual(roots);
+  });
+
+  test('the typed model serves the shipped html: no warning', () => {
+    expect(new NginxImage({ config: new NginxConfig() }).warnings()).toEqual([]);
+  });
+});
