@@ -1,3 +1,4 @@
+import { CONTROLS } from './controls';
 import { PolicyOptOut, ControlStatus, evaluatePolicy } from './engine';
 
 /** Properties of the cdk8s CLI validation plugin (the `properties` of its entry in cdk8s.yaml). */
@@ -15,8 +16,7 @@ export interface ScratchNginxValidationProps {
  *
  * ```yaml
  * validations:
- *   - package: cdk8s-scratch-nginx
- *     version: <version>
+ *   - package: ./node_modules/cdk8s-scratch-nginx
  *     class: ScratchNginxValidation
  *     properties:
  *       optOuts:
@@ -24,7 +24,8 @@ export interface ScratchNginxValidationProps {
  *           reason: images are pinned by digest and pulled once per node
  * ```
  *
- * `cdk8s synth` then fails when a control fails, listing each violating object and how to fix it.
+ * `cdk8s synth` then fails when a control fails, listing each violating object (its construct path, manifest,
+ * name, kind and field) and how to fix it; the summary names the controls that warn.
  */
 export class ScratchNginxValidation {
   private readonly optOuts: PolicyOptOut[];
@@ -63,19 +64,31 @@ export class ScratchNginxValidation {
       return;
     }
     for (const r of results.filter(x => x.status === ControlStatus.FAIL)) {
+      // Pod Security Standards controls cannot be opted out of: their fix is the manifest's.
+      const optOut = CONTROLS.find(c => c.id === r.control)?.pss ? '' : ` Or opt out: add { control: ${r.control}, reason: ... } to optOuts.`;
       context.report.addViolation({
         ruleName: r.control,
         recommendation: `${r.title} (${r.references.map(x => `${x.source}: ${x.check}`).join(', ') || 'cdk8s-scratch-nginx'})`,
-        fix: `${r.violations[0]?.message ?? ''} Or opt out: add { control: ${r.control}, reason: ... } to optOuts.`,
-        violatingResources: r.violations.map(v => ({ resourceName: v.object, locations: [v.path], manifestPath: manifestOf.get(v.object) ?? '' })),
+        fix: `${r.violations[0]?.message ?? ''}${optOut}`,
+        // The CLI finds the construct path by the object's name (construct-metadata.json); the kind goes with the field.
+        violatingResources: r.violations.map(v => {
+          const slash = v.object.indexOf('/');
+          return {
+            resourceName: slash < 0 ? v.object : v.object.slice(slash + 1),
+            locations: [`${slash < 0 ? '' : `${v.object.slice(0, slash)} `}${v.path}`],
+            manifestPath: manifestOf.get(v.object) ?? '',
+          };
+        }),
       });
     }
     const count = (s: ControlStatus) => String(results.filter(x => x.status === s).length);
+    const warned = results.filter(x => x.status === ControlStatus.WARN);
     context.report.submit(results.some(x => x.status === ControlStatus.FAIL) ? 'failure' : 'success', {
       controls: String(results.length),
       passed: count(ControlStatus.PASS),
       failed: count(ControlStatus.FAIL),
       warned: count(ControlStatus.WARN),
+      ...(warned.length > 0 ? { warnings: warned.map(r => `${r.control} (${[...new Set(r.violations.map(v => v.object))].join(', ')})`).join('; ') } : {}),
       optedOut: count(ControlStatus.OPTED_OUT),
     });
   }

@@ -66,7 +66,17 @@ test('cdk8s synth fails a plain cdk8s-plus Deployment and names each failing con
   for (const control of ['image-tag', 'pod-disruption-budget', 'network-policy', 'high-uid-gid', 'pss-seccomp', 'ephemeral-storage', 'readiness-probe']) {
     expect(r.output).toContain(control);
   }
-  expect(r.output).toMatch(/Deployment\/plain-web-/);
+  // Each occurrence carries its construct path (from the CLI's construct metadata), name, kind and field.
+  expect(r.output).toMatch(/Construct Path: plain\/web\/Resource/);
+  expect(r.output).not.toMatch(/Construct Path: N\/A/);
+  expect(r.output).toMatch(/Resource Name: plain-web-[0-9a-f]+/);
+  expect(r.output).toMatch(/> Deployment \/spec\/template\/spec\//);
+  // Warnings are named in the summary, with their objects.
+  expect(r.output).toMatch(/warnings\s*│\s*image-digest \(Deployment\/plain-web-[0-9a-f]+\)/);
+  // A Pod Security Standards control offers no opt-out (one would be refused); the others do.
+  const block = (control: string) => r.output.slice(r.output.indexOf(`${control} (`), r.output.indexOf('How to fix', r.output.indexOf(`${control} (`)) + 400);
+  expect(block('pss-seccomp')).not.toContain('opt out');
+  expect(block('image-tag')).toContain('Or opt out: add { control: image-tag');
   expect(r.output).toMatch(/failure/i);
 }, 180_000);
 
