@@ -75,11 +75,12 @@ async function validate(manifests: { [path: string]: any[] }, props?: any): Prom
   return { violations, submits };
 }
 
-const summary = (passed: number, failed: number, warned: number, optedOut: number) => ({
+const summary = (passed: number, failed: number, warned: number, optedOut: number, warnings?: string) => ({
   controls: String(CONTROLS.length),
   passed: String(passed),
   failed: String(failed),
   warned: String(warned),
+  ...(warnings === undefined ? {} : { warnings }),
   optedOut: String(optedOut),
 });
 
@@ -95,12 +96,12 @@ describe('ScratchNginxValidation', () => {
     expect(r.submits).toEqual([['success', summary(CONTROLS.length, 0, 0, 0)]]);
   });
 
-  test('a warning (advisory control) does not fail the synth and is not a violation', async () => {
+  test('a warning (advisory control) does not fail the synth and is not a violation; the summary names it and its objects', async () => {
     const objects = workloadObjects();
     objects[1].spec.template.spec.containers[0].image = 'registry.example.com/nginx:1.27';
     const r = await validate({ 'a.yaml': objects, 'b.yaml': supportObjects() });
     expect(r.violations).toEqual([]);
-    expect(r.submits).toEqual([['success', summary(CONTROLS.length - 1, 0, 1, 0)]]);
+    expect(r.submits).toEqual([['success', summary(CONTROLS.length - 1, 0, 1, 0, 'image-digest (Deployment/web)')]]);
   });
 
   test('a failing control becomes one violation naming the objects, paths and manifests', async () => {
@@ -113,7 +114,8 @@ describe('ScratchNginxValidation', () => {
       ruleName: 'image-pull-policy',
       recommendation: `${control.title} (kube-score: container-image-pull-policy, Polaris: pullPolicyNotAlways)`,
       fix: `${violation.message} Or opt out: add { control: image-pull-policy, reason: ... } to optOuts.`,
-      violatingResources: [{ resourceName: 'Deployment/web', locations: ['/spec/template/spec/containers/0/imagePullPolicy'], manifestPath: 'dist/app.k8s.yaml' }],
+      // The CLI finds the construct path by the object's name; the kind goes with the field.
+      violatingResources: [{ resourceName: 'web', locations: ['Deployment /spec/template/spec/containers/0/imagePullPolicy'], manifestPath: 'dist/app.k8s.yaml' }],
     }]);
     expect(r.submits).toEqual([['failure', summary(CONTROLS.length - 1, 1, 0, 0)]]);
   });
@@ -126,13 +128,23 @@ describe('ScratchNginxValidation', () => {
     const r = await validate({ 'dist/app.k8s.yaml': objects, 'dist/net.k8s.yaml': support });
     expect(r.violations.map(v => v.ruleName)).toEqual(['network-policy', 'termination-grace-period']);
     expect(r.violations[0].violatingResources).toEqual([
-      { resourceName: 'NetworkPolicy/web', locations: ['/spec/policyTypes'], manifestPath: 'dist/net.k8s.yaml' },
+      { resourceName: 'web', locations: ['NetworkPolicy /spec/policyTypes'], manifestPath: 'dist/net.k8s.yaml' },
     ]);
     expect(r.violations[1].recommendation).toBe(`${findControl('termination-grace-period')!.title} (cdk8s-scratch-nginx)`);
     expect(r.violations[1].violatingResources).toEqual([
-      { resourceName: 'Deployment/web', locations: ['/spec/template/spec/terminationGracePeriodSeconds'], manifestPath: 'dist/app.k8s.yaml' },
+      { resourceName: 'web', locations: ['Deployment /spec/template/spec/terminationGracePeriodSeconds'], manifestPath: 'dist/app.k8s.yaml' },
     ]);
     expect(r.submits).toEqual([['failure', summary(CONTROLS.length - 2, 2, 0, 0)]]);
+  });
+
+  test('a Pod Security Standards control offers no opt-out in its fix (one would be refused)', async () => {
+    const objects = workloadObjects();
+    delete objects[1].spec.template.spec.securityContext.seccompProfile;
+    for (const c of objects[1].spec.template.spec.containers) delete c.securityContext?.seccompProfile;
+    const r = await validate({ 'a.yaml': objects, 'b.yaml': supportObjects() });
+    const pss = r.violations.find(v => v.ruleName === 'pss-seccomp');
+    expect(pss?.fix).toBeDefined();
+    expect(pss.fix).not.toMatch(/opt out/i);
   });
 
   test('every violating object of a control is listed', async () => {
@@ -144,8 +156,8 @@ describe('ScratchNginxValidation', () => {
     const r = await validate({ 'one.yaml': objects, 'two.yaml': [second], 'three.yaml': supportObjects() });
     expect(r.violations).toHaveLength(1);
     expect(r.violations[0].violatingResources.map((x: any) => [x.resourceName, x.manifestPath])).toEqual([
-      ['Deployment/api', 'two.yaml'],
-      ['Deployment/web', 'one.yaml'],
+      ['api', 'two.yaml'],
+      ['web', 'one.yaml'],
     ]);
   });
 
@@ -155,7 +167,7 @@ describe('ScratchNginxValidation', () => {
     objects[1].spec.template.spec.containers[0].imagePullPolicy = 'Never';
     const r = await validate({ 'one.yaml': objects, 'two.yaml': supportObjects() });
     expect(r.violations.map(v => v.violatingResources)).toEqual([
-      [{ resourceName: 'Deployment/(unnamed)', locations: ['/spec/template/spec/containers/0/imagePullPolicy'], manifestPath: 'one.yaml' }],
+      [{ resourceName: '(unnamed)', locations: ['Deployment /spec/template/spec/containers/0/imagePullPolicy'], manifestPath: 'one.yaml' }],
     ]);
   });
 
