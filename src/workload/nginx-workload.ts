@@ -55,6 +55,8 @@ export class NginxWorkload extends Construct {
   private checked?: { pass: number; state?: string; outcome: WorkloadOutcome };
   /** What the checks need from the props: the problems found while reading them, and the opt-outs. */
   private readonly checkInputs: { problems: string[]; checksImage: boolean; optOuts: PolicyOptOut[] };
+  /** The image the container runs: the imageReference option, else the image model's. */
+  private readonly runsImage: string;
   /** The workload's own ServiceAccount (no API token). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy: default deny, ingress on the server ports, egress to DNS and the upstreams. */
@@ -74,6 +76,7 @@ export class NginxWorkload extends Construct {
     const outputs = AppOutputs.of(this);
     const checksImage = outputs.claimImageValidation(this, image);
     const read = readWorkloadOptions(props);
+    this.runsImage = read.imageReference ?? image.plan.imageReference;
     const problems: string[] = [...read.problems];
     const { replicas, servicePort, runtimeVolumeMebibytes: volumeMebibytes, ephemeralRequest, ephemeralLimit, autoscaling } = read;
     if (ephemeralLimit < ephemeralRequest) {
@@ -138,7 +141,7 @@ export class NginxWorkload extends Construct {
       },
       containers: [{
         name: 'nginx',
-        image: read.imageReference ?? plan.imageReference,
+        image: this.runsImage,
         command,
         imagePullPolicy: read.imagePullPolicy,
         ports: ports.map(p => ({ number: p, name: ports.length > 1 ? `http-${p}` : 'http' })),
@@ -311,8 +314,9 @@ export class NginxWorkload extends Construct {
     const plan = img.plan;
     const base = img.baseImage;
     return {
-      'image': plan.imageReference,
-      'image pinned by': img.digest ? 'digest' : 'tag',
+      // What the container runs; an AWS CDK token (an asset's image URI) is known only at deploy.
+      'image': this.runsImage.includes('${Token[') ? `${this.runsImage} (an AWS CDK token: the asset's image URI, known at deploy)` : this.runsImage,
+      'image pinned by': this.runsImage.includes('${Token[') ? 'asset (content hash)' : this.runsImage.includes('@sha256:') ? 'digest' : 'tag',
       'base image': base,
       'base image pinned by': base.includes('@sha256:') ? 'digest' : 'tag',
       'nginx version': img.nginxVersion ?? 'unknown (set nginxVersion to check directives against it)',

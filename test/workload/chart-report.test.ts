@@ -37,6 +37,19 @@ describe('the hardening report: one per chart, next to its manifest', () => {
     expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports/api.json'), 'utf8')).workloads.map((w: any) => w.workload)).toEqual(['api/docs']);
   });
 
+  test('the image fact is what the container runs: the imageReference option, an AWS CDK token marked as one', () => {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'web', { namespace: 'web' });
+    const image = () => new NginxImage({ config: new NginxConfig(), repository: 'site', tag: '1.0.0' });
+    new NginxWorkload(chart, 'ecr', { image: image(), imageReference: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/site@${DIGEST}` });
+    new NginxWorkload(chart, 'asset', { image: image(), imageReference: '${Token[TOKEN.123]}' });
+    app.synth();
+    const facts = Object.fromEntries(JSON.parse(fs.readFileSync(path.join(outdir, 'reports/web.json'), 'utf8')).workloads.map((w: any) => [w.workload, w.facts]));
+    expect([facts['web/ecr'].image, facts['web/ecr']['image pinned by']]).toEqual([`123456789012.dkr.ecr.eu-west-1.amazonaws.com/site@${DIGEST}`, 'digest']);
+    expect([facts['web/asset'].image, facts['web/asset']['image pinned by']])
+      .toEqual(['${Token[TOKEN.123]} (an AWS CDK token: the asset\'s image URI, known at deploy)', 'asset (content hash)']);
+  });
+
   test('written once per synth, although cdk8s validates the app once more per chart', () => {
     const app = new App({ outdir });
     const chart = new Chart(app, 'web', { namespace: 'web' });
