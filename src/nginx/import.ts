@@ -353,7 +353,9 @@ export function importNginxConfig(
     return prop !== undefined && (given[prop] !== undefined || (prop === 'accessLog' && given.accessLogFormat !== undefined));
   };
   for (const d of tree) {
-    if (MANAGED_MAIN.has(d.name) || d.name === 'events' || d.name === 'http') continue;
+    // A main error log to syslog or memory is kept beside the library's stderr log (the level comes from the first).
+    const elsewhere = d.name === 'error_log' && typeof d.args[0] === 'string' && (d.args[0].startsWith('syslog:') || d.args[0].startsWith('memory:'));
+    if ((MANAGED_MAIN.has(d.name) && !elsewhere) || d.name === 'events' || d.name === 'http') continue;
     config.addMainDirective(d);
   }
   for (const d of events) {

@@ -118,6 +118,12 @@ describe('imported settings win over the library\'s defaults (the defaults fill 
     expect(lines(config, 'error_log').slice(1)).toEqual(['error_log stderr', 'error_log stderr info']);
   });
 
+  test('main error logs: a file becomes the library\'s stderr log with its level; one to syslog or memory is kept too', () => {
+    const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: 'error_log /var/log/nginx/error.log info;\nerror_log syslog:server=unix:/dev/log warn;\nerror_log memory:32m debug;\nevents {}\nhttp { server { listen 8080; } }\n' }]);
+    expect(config.errorLogLevel).toBe('info');
+    expect(config.mainTree().filter(d => d.name === 'error_log').map(d => d.args.join(' '))).toEqual(['stderr info', 'syslog:server=unix:/dev/log warn', 'memory:32m debug']);
+  });
+
   (haveNginx ? test : test.skip)('nginx -t accepts every one of those imports as the runtime uid (no "directive is duplicate")', () => {
     const config = importHttp([
       'client_max_body_size 100m;', 'default_type text/plain;', 'gzip on;', 'gzip_comp_level 9;', 'gzip_min_length 20;', 'gzip_vary on;',
