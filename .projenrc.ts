@@ -56,6 +56,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // The builder stage's shell script ships next to the compiled code that reads it.
 project.compileTask.exec('cp src/image/collect-rootfs.sh lib/image/collect-rootfs.sh');
 project.npmignore?.include('/lib/**/*.sh');
+// aws-cdk-lib is an optional peer: only the second entry point `cdk8s-scratch-nginx/aws` (aws.js/aws.d.ts at the
+// package root, for every moduleResolution) imports it, so a cdk8s-only app installs and type-checks without it.
+project.package.addField('peerDependenciesMeta', { 'aws-cdk-lib': { optional: true } });
+project.npmignore?.include('/aws.js', '/aws.d.ts');
 project.npmignore?.exclude('/examples/', '/bench/', '/.work/', '/.ci/', '/scripts/');
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');

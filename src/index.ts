@@ -27,5 +27,3 @@ export * from './policy/engine';
 export * from './policy/report';
 export * from './policy/plugin';
 export * from './composition/scratch-nginx-chart';
-export * from './aws/scratch-image-asset';
-export * from './aws/scratch-nginx-fargate';

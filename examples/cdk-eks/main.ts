@@ -6,7 +6,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
-import { NginxConfig, NginxImage, ScratchImageAsset, ScratchNginxChart } from '../../src';
+import { NginxConfig, NginxImage, ScratchNginxChart } from '../../src';
+import { ScratchImageAsset } from '../../src/aws';
 
 /** One config for every environment: the shared base plus this site's changes. */
 export function siteConfig(): NginxConfig {

@@ -4,7 +4,8 @@
 // model the Kubernetes examples use.
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { Directive, NginxConfig, NginxImage, ScratchNginxFargate } from '../../src';
+import { Directive, NginxConfig, NginxImage } from '../../src';
+import { ScratchNginxFargate } from '../../src/aws';
 
 export function build(app: cdk.App): cdk.Stack {
   const stack = new cdk.Stack(app, 'ScratchNginxFargate', { env: { account: '123456789012', region: 'eu-west-1' } });

@@ -1,0 +1,2 @@
+// The `cdk8s-scratch-nginx/aws` entry point (needs the optional peer aws-cdk-lib): see src/aws/index.ts.
+module.exports = require('./lib/aws');
