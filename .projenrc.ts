@@ -60,6 +60,8 @@ project.npmignore?.include('/lib/**/*.sh');
 // package root, for every moduleResolution) imports it, so a cdk8s-only app installs and type-checks without it.
 project.package.addField('peerDependenciesMeta', { 'aws-cdk-lib': { optional: true } });
 project.npmignore?.include('/aws.js', '/aws.d.ts');
+// `npx cdk8s-scratch-nginx preview`: build and run a synth output locally (src/preview/).
+project.addBins({ 'cdk8s-scratch-nginx': 'lib/preview/cli.js' });
 project.npmignore?.exclude('/examples/', '/bench/', '/.work/', '/.ci/', '/scripts/');
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');

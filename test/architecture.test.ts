@@ -14,6 +14,7 @@ const ALLOWED: { [folder: string]: string[] } = {
   workload: ['input', 'nginx', 'image', 'policy', 'output'],
   aws: ['input', 'nginx', 'image', 'output'],
   composition: ['input', 'nginx', 'image', 'workload', 'policy', 'output'],
+  preview: [],
 };
 
 const SRC = path.resolve(__dirname, '../src');
