@@ -30,6 +30,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@nginx/reference-lib@1.1.41',
     'fast-check@^4',
     'kubernetes-models@4.5.1',
+    // JSON Schema validation of the Gateway API HTTPRoute (its CRD schema is a test fixture).
+    'ajv@^8',
     'typescript@~6.0',
     // Mutation testing (`npx projen mutation`); 9.x is the last line that runs on Node 20.
     '@stryker-mutator/core@9.6.1',

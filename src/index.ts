@@ -19,6 +19,7 @@ export * from './image/site-plan';
 export * from './image/scratch-image';
 export * from './workload/nginx-workload';
 export * from './workload/options';
+export * from './workload/exposure-options';
 export * from './policy/pss';
 export * from './composition/scratch-nginx';
 export * from './policy/control';

@@ -6,6 +6,7 @@
  * Every command runs without a shell (argument vectors), so no path or name is ever parsed by one.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -68,7 +69,7 @@ function findContexts(dist: string): PreviewContext[] {
 
 /** Where the preview's kube file lives: one per output folder and Deployment, outside the output. */
 function kubeFile(dist: string, deployment: string): string {
-  const key = `${path.resolve(dist)}\n${deployment}`.split('').reduce((h, ch) => (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0, 7).toString(16);
+  const key = createHash('sha256').update(`${path.resolve(dist)}\n${deployment}`).digest('hex').slice(0, 12);
   return path.join(os.tmpdir(), 'cdk8s-scratch-nginx-preview', `${deployment}-${key}.yaml`);
 }
 
@@ -128,15 +129,15 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      'dist': { type: 'string', default: 'dist' },
-      'deployment': { type: 'string' },
-      'context': { type: 'string' },
-      'from': { type: 'string' },
-      'builder': { type: 'string' },
-      'port': { type: 'string' },
-      'timeout': { type: 'string', default: '60' },
-      'down': { type: 'boolean', default: false },
-      'help': { type: 'boolean', short: 'h', default: false },
+      dist: { type: 'string', default: 'dist' },
+      deployment: { type: 'string' },
+      context: { type: 'string' },
+      from: { type: 'string' },
+      builder: { type: 'string' },
+      port: { type: 'string' },
+      timeout: { type: 'string', default: '60' },
+      down: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {

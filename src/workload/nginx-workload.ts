@@ -3,6 +3,7 @@ import { ApiObject, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartReport } from './chart-report';
+import { deriveRoutes, httpRouteSpec, ingressSpec } from './exposure';
 import { networkPolicySpec } from './network-policy';
 import { ConfigDelivery, NginxWorkloadOptions, readWorkloadOptions } from './options';
 import { NginxImage, requireNginxImage } from '../image/nginx-image';
@@ -67,6 +68,10 @@ export class NginxWorkload extends Construct {
   public readonly autoscaler?: ApiObject;
   /** The Namespace with Pod Security Admission labels, with `createNamespace`. */
   public readonly namespace?: ApiObject;
+  /** The Ingress to the servers, when the `ingress` option asks for one. */
+  public readonly ingress?: ApiObject;
+  /** The HTTPRoutes to the servers (one per server), when the `httpRoute` option asks for them. */
+  public readonly httpRoutes: ApiObject[] = [];
 
   constructor(scope: Construct, id: string, props: NginxWorkloadProps) {
     super(scope, id);
@@ -193,10 +198,15 @@ export class NginxWorkload extends Construct {
         spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
       });
     }
+    // The controller that an Ingress or HTTPRoute goes through is a peer of its own.
+    const controllers = [...new Set([read.ingress?.controllerNamespace, read.httpRoute?.controllerNamespace]
+      .filter((n): n is string => n !== undefined))];
+    const peers = controllers.length === 0 ? read.ingressPeers
+      : [...(read.ingressPeers ?? []), ...controllers.map(ns => ({ namespaceLabels: { 'kubernetes.io/metadata.name': ns } }))];
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      spec: networkPolicySpec(selector, ports, plan.egressPorts, read.ingressPeers),
+      spec: networkPolicySpec(selector, ports, plan.egressPorts, peers),
     });
     if (read.createNamespace) {
       const namespace = Chart.of(this).namespace;
@@ -233,6 +243,32 @@ export class NginxWorkload extends Construct {
         ? plan.listeners.map(l => ({ port: l.defaultServicePort ? servicePort : l.servicePort!, targetPort: l.port, name: l.serviceName }))
         : [{ port: servicePort, targetPort: ports[0], name: 'http' }],
     });
+
+    // Exposure: derived from the servers, so hosts, Secrets and ports agree with the config and the Service.
+    if (read.ingress !== undefined && configOk) {
+      const { routes, problems: routeProblems } = deriveRoutes(config, plan, read.ingress, servicePort, 'ingress');
+      problems.push(...routeProblems);
+      if (routeProblems.length === 0) {
+        this.ingress = new ApiObject(this, 'Ingress', {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: read.ingress.annotations === undefined ? {} : { annotations: read.ingress.annotations },
+          spec: ingressSpec(routes, this.service.name, read.ingress.className),
+        });
+      }
+    }
+    if (read.httpRoute !== undefined && configOk) {
+      const options = read.httpRoute;
+      const { routes, problems: routeProblems } = deriveRoutes(config, plan, options, servicePort, 'httpRoute');
+      problems.push(...routeProblems);
+      if (routeProblems.length === 0) {
+        this.httpRoutes = routes.map(r => new ApiObject(this, `HttpRoute-${r.server}`, {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          spec: httpRouteSpec(r, this.service.name, options),
+        }));
+      }
+    }
 
     ChartReport.of(this).register(this);
     this.checkInputs = { problems, checksImage, optOuts: read.policyOptOuts };

@@ -1,6 +1,8 @@
 import { isIP } from 'net';
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { readExposure } from './exposure';
+import { HttpRouteOptions, IngressOptions } from './exposure-options';
 import { PropReader, ValueMatcher } from '../input/reader';
 import { PolicyOptOut } from '../policy/engine';
 
@@ -98,6 +100,19 @@ export interface NginxWorkloadOptions {
    * @default false
    */
   readonly createNamespace?: boolean;
+  /**
+   * An Ingress (networking.k8s.io/v1) to the servers: hosts from their serverNames, TLS from their Secret,
+   * the Service port as backend. Checked at synth (a server name that is no host, such as a regex, fails).
+   * @default - no Ingress
+   */
+  readonly ingress?: IngressOptions;
+  /**
+   * A Gateway API HTTPRoute (gateway.networking.k8s.io/v1) per server, attached to an existing Gateway:
+   * hostnames from serverNames, the Service port as backend. TLS is the Gateway listener's (its
+   * certificateRefs); a TLS server's port speaks TLS, so the Gateway needs a BackendTLSPolicy to reach it.
+   * @default - no HTTPRoute
+   */
+  readonly httpRoute?: HttpRouteOptions;
 }
 
 /** A source allowed to reach nginx: pods by labels (optionally in namespaces by labels), or an address block. */
@@ -218,6 +233,8 @@ export function readWorkloadOptions(props: NginxWorkloadOptions) {
     } as AutoscalingOptions,
     policyOptOuts: optOuts as PolicyOptOut[],
     createNamespace: reader.boolean('createNamespace', p.createNamespace, false),
+    ingress: readExposure(reader, 'ingress', p.ingress, false).options as IngressOptions | undefined,
+    httpRoute: readExposure(reader, 'httpRoute', p.httpRoute, true).options as HttpRouteOptions | undefined,
     problems: reader.problems,
   };
 }

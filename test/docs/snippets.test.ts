@@ -79,3 +79,18 @@ test('the AWS CDK snippet compiles in strict mode against aws-cdk-lib', () => {
   expect(compiled.output).toBe('');
   expect(compiled.status).toBe(0);
 }, 240_000);
+
+test('the exposure snippet compiles in strict mode', () => {
+  const file = path.join(WORK, 'exposure.ts');
+  const prelude = [
+    "import { Chart } from 'cdk8s';",
+    "import { NginxConfig, ScratchNginx } from 'cdk8s-scratch-nginx';",
+    'declare const chart: Chart;',
+    'declare const config: NginxConfig;',
+    '',
+  ].join('\n');
+  fs.writeFileSync(file, fromSources(prelude + snippet('**Exposure**'), file));
+  const compiled = tsc([file]);
+  expect(compiled.output).toBe('');
+  expect(compiled.status).toBe(0);
+}, 240_000);

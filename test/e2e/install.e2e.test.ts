@@ -69,7 +69,9 @@ async function freePort(): Promise<number> {
     const tarball = fs.readdirSync(work).find(f => f.endsWith('.tgz'))!;
     fs.mkdirSync(path.join(app, 'html'), { recursive: true });
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({
-      name: 'bare-cdk8s-app', version: '1.0.0', private: true,
+      name: 'bare-cdk8s-app',
+      version: '1.0.0',
+      private: true,
       dependencies: { 'cdk8s': `^${version('cdk8s')}`, 'cdk8s-plus-27': `^${version('cdk8s-plus-27')}`, 'constructs': `^${version('constructs')}` },
       // The TypeScript of a fresh `cdk8s init typescript-app`.
       devDependencies: { typescript: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/cdk8s-cli/templates/typescript-app/package.json'), 'utf8')).devDependencies.typescript },

@@ -1019,6 +1019,42 @@ const WORKLOAD_SLOTS: ReadonlyArray<Slot<WorkloadDraft, WorkloadOut>> = [
   optionSlot('imagePullPolicy', enumValue(['Always', 'IfNotPresent', 'Never']), (v, o) => expectThat(o.container?.imagePullPolicy === v, `accepted, but imagePullPolicy is ${show(o.container?.imagePullPolicy)}`)),
   optionSlot('configDelivery', enumValue(['BAKED', 'CONFIG_MAP']), (v, o) => expectThat((kind(o, 'ConfigMap').length > 0) === (v === 'CONFIG_MAP'), `accepted ${show(v)}, but there are ${kind(o, 'ConfigMap').length} ConfigMaps`)),
   optionSlot('highAvailability', booleanValue(), (v, o) => expectThat((kind(o, 'PodDisruptionBudget').length > 0) === v, `accepted ${show(v)}, but PodDisruptionBudgets: ${kind(o, 'PodDisruptionBudget').length}`)),
+  // Exposure: each slot names a public host for the server, so a valid value is accepted and lands.
+  {
+    name: 'ingress.className',
+    group: 'ingress',
+    mentions: ['ingress', 'className'],
+    value: stringValue(['nginx', 'alb', 'traefik.example.com'], ['Nginx', 'a b', '-x', 'x'.repeat(254)]),
+    apply: (d, v) => { d.options.ingress = { className: v }; d.server.serverNames = ['www.example.com']; },
+    lands: (v, o) => expectThat(kind(o, 'Ingress')[0]?.spec?.ingressClassName === v, `accepted, but the Ingress class is ${show(kind(o, 'Ingress')[0]?.spec?.ingressClassName)}`),
+  },
+  {
+    name: 'ingress.annotations',
+    group: 'ingress',
+    mentions: ['ingress', 'annotations'],
+    value: stringValue(['HTTPS', '', 'a: b', '"quoted"', 'line\nbreak']),
+    apply: (d, v) => { d.options.ingress = { annotations: { 'example.com/x': v } }; d.server.serverNames = ['www.example.com']; },
+    lands: (v, o) => expectThat(kind(o, 'Ingress')[0]?.metadata?.annotations?.['example.com/x'] === v, `accepted, but the annotation is ${show(kind(o, 'Ingress')[0]?.metadata?.annotations?.['example.com/x'])}`),
+  },
+  {
+    name: 'ingress.controllerNamespace',
+    group: 'ingress',
+    mentions: ['ingress', 'controllerNamespace'],
+    value: stringValue(['ingress-nginx', 'a', 'x'.repeat(63)], ['Ingress', 'a.b', 'x'.repeat(64), '-a']),
+    apply: (d, v) => { d.options.ingress = { controllerNamespace: v }; d.server.serverNames = ['www.example.com']; },
+    lands: (v, o) => {
+      const from = kind(o, 'NetworkPolicy')[0]?.spec?.ingress?.[0]?.from ?? [];
+      return expectThat(from.some((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === v), `accepted, but the NetworkPolicy peers are ${show(JSON.stringify(from))}`);
+    },
+  },
+  {
+    name: 'httpRoute.gatewayName',
+    group: 'httpRoute',
+    mentions: ['httpRoute', 'gatewayName'],
+    value: stringValue(['public', 'gw.example.com'], ['Public', 'a_b', 'x'.repeat(254)]),
+    apply: (d, v) => { d.options.httpRoute = { gatewayName: v }; d.server.serverNames = ['www.example.com']; },
+    lands: (v, o) => expectThat(kind(o, 'HTTPRoute')[0]?.spec?.parentRefs?.[0]?.name === v, `accepted, but the route's Gateway is ${show(kind(o, 'HTTPRoute')[0]?.spec?.parentRefs?.[0]?.name)}`),
+  },
   optionSlot('createNamespace', booleanValue(), (v, o) => expectThat((kind(o, 'Namespace').length > 0) === v, `accepted ${show(v)}, but Namespaces: ${kind(o, 'Namespace').length}`)),
   {
     name: 'contextDir',

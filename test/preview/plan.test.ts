@@ -56,7 +56,8 @@ describe('planPreview on the examples', () => {
 
 describe('planPreview chooses, or says how to choose', () => {
   const deployment = (name: string, image: string) => ({
-    kind: 'Deployment', metadata: { name },
+    kind: 'Deployment',
+    metadata: { name },
     spec: { replicas: 2, template: { spec: { containers: [{ name: 'nginx', image, ports: [{ containerPort: 8080 }] }] } } },
   });
 
