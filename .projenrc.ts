@@ -55,8 +55,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/examples/*/out/', '/.work/'],
 });
 
-// The builder stage's shell script ships next to the compiled code that reads it.
-project.compileTask.exec('cp src/image/collect-rootfs.sh lib/image/collect-rootfs.sh');
+// The builder stage's shell scripts ship next to the compiled code that reads them.
+project.compileTask.exec('cp src/image/collect-rootfs.sh src/image/record-packages.sh lib/image/');
 project.npmignore?.include('/lib/**/*.sh');
 // aws-cdk-lib is an optional peer: only the second entry point `cdk8s-scratch-nginx/aws` (aws.js/aws.d.ts at the
 // package root, for every moduleResolution) imports it, so a cdk8s-only app installs and type-checks without it.

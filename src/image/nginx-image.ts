@@ -4,6 +4,7 @@ import { StageInstruction, renderDockerfile } from './dockerfile';
 import { htmlDirProblems } from './html-dir';
 import { REPOSITORY, checkPinnedImageReference, parseImageReference } from './image-reference';
 import { BuildContextFile, NginxImageProps } from './nginx-image-props';
+import { declaredSbom } from './sbom';
 import { SitePlan, deriveSitePlan } from './site-plan';
 import { describeValue } from '../input/describe';
 import { MAX_PATH_LENGTH, PropReader, isPathUnder } from '../input/reader';
@@ -24,6 +25,12 @@ export const DEFAULT_UID = 65532;
 
 /** The script of the builder stage that collects nginx and its shared-library closure. */
 export const COLLECT_ROOTFS_SCRIPT: string = fs.readFileSync(path.join(__dirname, 'collect-rootfs.sh'), 'utf8');
+
+/** The script of the builder stage that writes the package records and the SBOM of the copied files. */
+export const RECORD_PACKAGES_SCRIPT: string = fs.readFileSync(path.join(__dirname, 'record-packages.sh'), 'utf8');
+
+/** Where the image's SBOM (CycloneDX 1.5 JSON, written by the builder) is. */
+export const IMAGE_SBOM_PATH = '/var/lib/cdk8s-scratch-nginx/sbom.cdx.json';
 
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -184,9 +191,12 @@ export class NginxImage {
       ['chown', `${plan.uid}:${plan.gid}`, inRootfs(runtimeDir)],
       ['chmod', '0700', inRootfs(runtimeDir)],
       ['cp', `${NGINX_CONF_DIR}/mime.types`, inRootfs(`${NGINX_CONF_DIR}/mime.types`)],
+      // The package records (dpkg status.d or the apk database) and the SBOM of exactly the files copied.
+      ['sh', '/build/record-packages.sh', '/rootfs', ...(this.files ?? [])],
     ];
     const builder: StageInstruction[] = [
       ...(this.files ? [] : [{ kind: 'COPY', sources: ['collect-rootfs.sh'], destination: '/build/collect-rootfs.sh' } as const]),
+      { kind: 'COPY', sources: ['record-packages.sh'], destination: '/build/record-packages.sh' },
       { kind: 'RUN', commands: setup },
       // passwd and group are files of the build context, generated here: no shell ever writes them.
       { kind: 'COPY', sources: this.accountFilePaths(), destination: inRootfs('/etc/') },
@@ -212,8 +222,8 @@ export class NginxImage {
       stages: [
         {
           comments: [this.files
-            ? 'Builder: the listed files, mime.types and a passwd/group holding only the runtime user.'
-            : 'Builder: nginx with the shared libraries ldd says it needs, mime.types and a passwd/group holding only the runtime user.'],
+            ? 'Builder: the listed files, mime.types, their package records and SBOM, and a passwd/group holding only the runtime user.'
+            : 'Builder: nginx with the shared libraries ldd says it needs, mime.types, their package records and SBOM, and a passwd/group holding only the runtime user.'],
           from: { kind: 'FROM', image: this.baseImage, stageName: 'builder' },
           instructions: builder,
         },
@@ -274,7 +284,7 @@ export class NginxImage {
   private computeBuildContext(): BuildContextFile[] {
     const files: BuildContextFile[] = [
       { path: 'Dockerfile', content: this.dockerfile() },
-      { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n!rootfs/\n` },
+      { path: '.dockerignore', content: `${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!record-packages.sh\n!nginx.conf\n!conf.d/\n!html/\n!rootfs/\n` },
       ...this.accountFiles(),
       ...this.config.files(),
       ...this.htmlFiles(),
@@ -282,6 +292,9 @@ export class NginxImage {
     if (!this.files) {
       files.push({ path: 'collect-rootfs.sh', content: COLLECT_ROOTFS_SCRIPT });
     }
+    files.push({ path: 'record-packages.sh', content: RECORD_PACKAGES_SCRIPT });
+    // The declared SBOM: not copied into the image (the .dockerignore keeps it out), it lists what is.
+    files.push({ path: 'sbom.cdx.json', content: declaredSbom({ repository: this.repository, tag: this.tag, baseImage: this.baseImage, files }) });
     // Stryker disable next-line EqualityOperator: the paths are distinct, so < and <= order them alike.
     return files.sort((a, b) => (a.path < b.path ? -1 : 1));
   }

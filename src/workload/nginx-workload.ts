@@ -6,7 +6,7 @@ import { ChartReport } from './chart-report';
 import { deriveRoutes, httpRouteSpec, ingressSpec } from './exposure';
 import { networkPolicySpec } from './network-policy';
 import { ConfigDelivery, NginxWorkloadOptions, readWorkloadOptions } from './options';
-import { NginxImage, requireNginxImage } from '../image/nginx-image';
+import { IMAGE_SBOM_PATH, NginxImage, requireNginxImage } from '../image/nginx-image';
 import { ListenerScheme } from '../image/site-plan';
 import { NGINX_CONF_DIR, isUnder } from '../nginx/paths';
 import { AppOutputs } from '../output/app-outputs';
@@ -358,6 +358,8 @@ export class NginxWorkload extends Construct {
       'nginx version': img.nginxVersion ?? 'unknown (set nginxVersion to check directives against it)',
       'uid:gid': `${plan.uid}:${plan.gid}`,
       'files copied from the base': img.files ? `${img.files.length} (explicit list)` : `ldd closure of ${img.closureRoots.join(', ')}`,
+      'package records': 'the owning packages\' records from the base\'s database: /var/lib/dpkg/status.d/ (Debian) or /lib/apk/db/installed (Alpine)',
+      'SBOM': `${IMAGE_SBOM_PATH} in the image (CycloneDX 1.5: packages, versions, purls, files); sbom.cdx.json beside the build context (declared files)`,
       'writable paths': plan.writablePaths.map(w => w.path).join(', '),
       'listen ports': plan.containerPorts.join(', '),
     };

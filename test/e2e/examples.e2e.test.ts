@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Podman, ensureDebianNginxBase, haveCommands, playDeployment } from '../helpers/podman';
+import { validateCycloneDx } from '../helpers/schema';
 import { manifests, synthExample } from '../helpers/synth';
 
 /**
@@ -43,6 +44,7 @@ const CASES: Case[] = [
   let podIp: string;
   let containerName: string;
   let podId: string;
+  let contextDir: string;
 
   beforeAll(() => {
     ensureDebianNginxBase(podman, BASE);
@@ -53,7 +55,9 @@ const CASES: Case[] = [
     const deployment = objects.find(o => o.kind === 'Deployment');
     imageRef = deployment.spec.template.spec.containers[0].image;
     const context = path.dirname(path.join(outdir, fs.readdirSync(path.join(outdir, 'images')).map(d => `images/${d}/Dockerfile`)[0]));
-    podman.run('buildah', ['bud', '--layers=false', '--pull=never', '-t', imageRef, '-f', path.join(context, 'Dockerfile'), context], { timeoutMs: 600_000 });
+    contextDir = context;
+    // --timestamp: a fixed creation time and file times, so the same context gives the same image (README).
+    podman.run('buildah', ['bud', '--layers=false', '--pull=never', '--timestamp', '0', '-t', imageRef, '-f', path.join(context, 'Dockerfile'), context], { timeoutMs: 600_000 });
     // The manifest asks for 2+ replicas and declares its ports; playDeployment runs one, on the pod IP.
     expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
     expect(deployment.spec.template.spec.containers[0].ports.length).toBeGreaterThan(0);
@@ -138,6 +142,39 @@ const CASES: Case[] = [
       podman.run('podman', ['image', 'unmount', imageRef], { allowFailure: true });
     }
   });
+
+  test('supply chain: package records that dpkg-query reads, a CycloneDX SBOM, base labels, and the same image when built again', () => {
+    const mount = podman.run('podman', ['image', 'mount', imageRef]).stdout.trim();
+    try {
+      // The status.d stanzas, read back by dpkg itself (it reads one status file: join them).
+      const statusD = path.join(mount, 'var/lib/dpkg/status.d');
+      const admin = path.join(WORK, `${c.example}.admin`);
+      fs.rmSync(admin, { recursive: true, force: true });
+      fs.mkdirSync(path.join(admin, 'info'), { recursive: true });
+      const stanzas = fs.readdirSync(statusD).filter(f => !f.endsWith('.md5sums')).sort();
+      fs.writeFileSync(path.join(admin, 'status'), stanzas.map(f => `${fs.readFileSync(path.join(statusD, f), 'utf8').trimEnd()}\n`).join('\n'));
+      const listed = podman.run('dpkg-query', [`--admindir=${admin}`, '-W', '-f', '${Package} ${Version}\n']).stdout;
+      // The base is Debian 12's nginx-light: nginx (the binary's package) and its libraries, with their versions.
+      const baseRoot = podman.run('podman', ['image', 'mount', BASE]).stdout.trim();
+      const base = podman.run('dpkg-query', [`--admindir=${baseRoot}/var/lib/dpkg`, '-W', '-f', '${Package} ${Version}\n', 'nginx', 'libc6', 'libssl3', 'zlib1g', 'libpcre2-8-0']).stdout;
+      podman.run('podman', ['image', 'unmount', BASE], { allowFailure: true });
+      for (const line of base.trim().split('\n')) expect(listed).toContain(`${line}\n`);
+      const sbom = JSON.parse(fs.readFileSync(path.join(mount, 'var/lib/cdk8s-scratch-nginx/sbom.cdx.json'), 'utf8'));
+      expect(validateCycloneDx(sbom)).toBe(true);
+      const nginx = sbom.components.find((x: any) => x.name === 'nginx');
+      expect(nginx.components.map((f: any) => f.name)).toContain('/usr/sbin/nginx');
+    } finally {
+      podman.run('podman', ['image', 'unmount', imageRef], { allowFailure: true });
+    }
+    const labels = JSON.parse(podman.run('podman', ['image', 'inspect', imageRef]).stdout)[0].Labels;
+    expect(labels['org.opencontainers.image.base.name']).toBe(BASE);
+    // Built again from the same context with the same --timestamp: the same image, byte for byte.
+    const again = `${imageRef}-again`;
+    podman.run('buildah', ['bud', '--layers=false', '--pull=never', '--timestamp', '0', '-t', again, '-f', path.join(contextDir, 'Dockerfile'), contextDir], { timeoutMs: 600_000 });
+    const id = (ref: string) => podman.run('podman', ['image', 'inspect', '--format', '{{.Id}} {{.Digest}}', ref]).stdout.trim();
+    expect(id(again)).toBe(id(imageRef));
+    podman.run('podman', ['rmi', again], { allowFailure: true });
+  }, 600_000);
 
   // podman 4.3.1's `kube down` removes the pod with SIGKILL (seen with strace: no signal reaches nginx's
   // log), so the graceful stop is shown with `podman pod stop`, which sends the image's STOPSIGNAL, as the

@@ -141,11 +141,13 @@ describe.each(VARIANTS)('Dockerfile: %s', (_name, props) => {
     if (img.files) {
       expect(args(builder, 'RUN').join('')).not.toContain('collect-rootfs.sh');
       expect(copies(builder).map(c => c[1])).not.toContain('collect-rootfs.sh');
+      expect(args(builder, 'RUN')[0]).toContain(`sh /build/record-packages.sh /rootfs ${img.files.join(' ')}`);
       const copied = copies(final).filter(([from, source, destination]) => from === 'builder' && source === destination).map(c => c[1]);
       expect(copied).toEqual(img.files);
     } else {
       expect(copies(builder)[0]).toEqual(['', 'collect-rootfs.sh', '/build/collect-rootfs.sh']);
       expect(args(builder, 'RUN')[0]).toContain(`sh /build/collect-rootfs.sh /rootfs ${['/usr/sbin/nginx', ...img.config.modules].join(' ')}`);
+      expect(args(builder, 'RUN')[0]!.trimEnd().endsWith('sh /build/record-packages.sh /rootfs')).toBe(true);
     }
   });
 
@@ -294,11 +296,11 @@ describe('the Dockerfile is data: one renderer quotes every value', () => {
     const [builder, final] = stages(text);
     const run = runWithStubs('sh', args(builder, 'RUN')[0]!, ['sh', 'mkdir', 'chown', 'chmod', 'cp']).argv;
     expect(run[0]).toEqual(['sh', '/build/collect-rootfs.sh', '/rootfs', hostile]);
-    expect(run.map(c => c[0])).toEqual(['sh', 'mkdir', 'chown', 'chmod', 'cp']);
+    expect(run.map(c => c[0])).toEqual(['sh', 'mkdir', 'chown', 'chmod', 'cp', 'sh']);
     expect(JSON.parse(args(final, 'CMD')[0]!)[0]).toBe(hostile);
   });
 
-  test('the builder RUN, read by sh, is exactly the data: collect-rootfs, mkdir, chown, chmod, cp', () => {
+  test('the builder RUN, read by sh, is exactly the data: collect-rootfs, mkdir, chown, chmod, cp, record-packages', () => {
     const img = image({ config: new NginxConfig({ modules: ['/usr/lib/nginx/modules/ngx_http_image_filter_module.so'], runtimeDir: '/run/nginx' }), uid: 10001, gid: 10002 });
     const run = runWithStubs('sh', args(stages(img.dockerfile())[0], 'RUN')[0]!, ['sh', 'mkdir', 'chown', 'chmod', 'cp']).argv;
     expect(run).toEqual([
@@ -307,6 +309,7 @@ describe('the Dockerfile is data: one renderer quotes every value', () => {
       ['chown', '10001:10002', '/rootfs/run/nginx'],
       ['chmod', '0700', '/rootfs/run/nginx'],
       ['cp', '/etc/nginx/mime.types', '/rootfs/etc/nginx/mime.types'],
+      ['sh', '/build/record-packages.sh', '/rootfs'],
     ]);
   });
 

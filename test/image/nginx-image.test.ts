@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { htmlDirProblems } from '../../src/image/html-dir';
-import { COLLECT_ROOTFS_SCRIPT, DEFAULT_BASE_IMAGE, DEFAULT_UID, NginxImage, requireNginxImage } from '../../src/image/nginx-image';
+import { COLLECT_ROOTFS_SCRIPT, RECORD_PACKAGES_SCRIPT, DEFAULT_BASE_IMAGE, DEFAULT_UID, NginxImage, requireNginxImage } from '../../src/image/nginx-image';
 import { NginxImageProps } from '../../src/image/nginx-image-props';
 import { NginxConfig } from '../../src/nginx/config';
 import { NginxConfigProps } from '../../src/nginx/config-props';
@@ -335,14 +335,16 @@ describe('dockerfile', () => {
   test('the default image: nginx and its ldd closure, collected by the script', () => {
     expect(image().dockerfile()).toBe([
       ...header,
-      '# Builder: nginx with the shared libraries ldd says it needs, mime.types and a passwd/group holding only the runtime user.',
+      '# Builder: nginx with the shared libraries ldd says it needs, mime.types, their package records and SBOM, and a passwd/group holding only the runtime user.',
       'FROM nginx:1.30.6-alpine AS builder',
       'COPY ["collect-rootfs.sh", "/build/collect-rootfs.sh"]',
+      'COPY ["record-packages.sh", "/build/record-packages.sh"]',
       'RUN sh /build/collect-rootfs.sh /rootfs /usr/sbin/nginx && \\',
       '    mkdir -p /rootfs/etc/nginx/conf.d /rootfs/usr/share/nginx/html /rootfs/dev/shm && \\',
       '    chown 65532:65532 /rootfs/dev/shm && \\',
       '    chmod 0700 /rootfs/dev/shm && \\',
-      '    cp /etc/nginx/mime.types /rootfs/etc/nginx/mime.types',
+      '    cp /etc/nginx/mime.types /rootfs/etc/nginx/mime.types && \\',
+      '    sh /build/record-packages.sh /rootfs',
       'COPY ["rootfs/etc/passwd", "rootfs/etc/group", "/rootfs/etc/"]',
       '',
       ...final([
@@ -368,12 +370,14 @@ describe('dockerfile', () => {
     );
     expect(img.dockerfile()).toBe([
       ...header,
-      '# Builder: the listed files, mime.types and a passwd/group holding only the runtime user.',
+      '# Builder: the listed files, mime.types, their package records and SBOM, and a passwd/group holding only the runtime user.',
       `FROM ${base} AS builder`,
+      'COPY ["record-packages.sh", "/build/record-packages.sh"]',
       'RUN mkdir -p /rootfs/etc/nginx/conf.d /rootfs/usr/share/nginx/html /rootfs/run/nginx && \\',
       '    chown 10001:10002 /rootfs/run/nginx && \\',
       '    chmod 0700 /rootfs/run/nginx && \\',
-      '    cp /etc/nginx/mime.types /rootfs/etc/nginx/mime.types',
+      '    cp /etc/nginx/mime.types /rootfs/etc/nginx/mime.types && \\',
+      '    sh /build/record-packages.sh /rootfs /usr/sbin/nginx /lib/ld-musl-x86_64.so.1',
       'COPY ["rootfs/etc/passwd", "rootfs/etc/group", "/rootfs/etc/"]',
       '',
       ...final([
@@ -407,11 +411,13 @@ describe('buildContext', () => {
     const img = image({ uid: 10001, gid: 10002, userName: 'www', repository: 'registry.example.com/team/my-site' });
     const files = img.buildContext();
     expect(files.map(f => f.path)).toEqual([
-      '.dockerignore', 'Dockerfile', 'collect-rootfs.sh', 'conf.d/default.conf', 'html/50x.html', 'html/index.html', 'nginx.conf', 'rootfs/etc/group', 'rootfs/etc/passwd',
+      '.dockerignore', 'Dockerfile', 'collect-rootfs.sh', 'conf.d/default.conf', 'html/50x.html', 'html/index.html', 'nginx.conf', 'record-packages.sh', 'rootfs/etc/group', 'rootfs/etc/passwd', 'sbom.cdx.json',
     ]);
     const context = contextOf(img);
-    expect(context['.dockerignore'].content).toBe(`${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!nginx.conf\n!conf.d/\n!html/\n!rootfs/\n`);
+    expect(context['.dockerignore'].content).toBe(`${CONTEXT_MARKER_LINE}\n# Only what the Dockerfile copies.\n*\n!Dockerfile\n!collect-rootfs.sh\n!record-packages.sh\n!nginx.conf\n!conf.d/\n!html/\n!rootfs/\n`);
     expect(context.Dockerfile.content).toBe(img.dockerfile());
+    expect(context['record-packages.sh'].content).toBe(RECORD_PACKAGES_SCRIPT);
+    expect(RECORD_PACKAGES_SCRIPT).toBe(fs.readFileSync(path.join(__dirname, '../../src/image/record-packages.sh'), 'utf8'));
     expect(context['collect-rootfs.sh'].content).toBe(COLLECT_ROOTFS_SCRIPT);
     expect(COLLECT_ROOTFS_SCRIPT).toBe(fs.readFileSync(path.join(__dirname, '../../src/image/collect-rootfs.sh'), 'utf8'));
     expect(context['rootfs/etc/passwd'].content).toBe('www:x:10001:10002:www:/nonexistent:/sbin/nologin\n');

@@ -35,7 +35,7 @@ describe('ScratchImage', () => {
     expect(fs.existsSync(img.contextPath)).toBe(false);
     expect(synthErrors(app)).toEqual([]);
     expect(fs.readFileSync(path.join(img.contextPath, 'Dockerfile'), 'utf8')).toBe(img.image.dockerfile());
-    expect(fs.readdirSync(img.contextPath).sort()).toEqual(['.dockerignore', 'Dockerfile', 'collect-rootfs.sh', 'conf.d', 'html', 'nginx.conf', 'rootfs']);
+    expect(fs.readdirSync(img.contextPath).sort()).toEqual(['.dockerignore', 'Dockerfile', 'collect-rootfs.sh', 'conf.d', 'html', 'nginx.conf', 'record-packages.sh', 'rootfs', 'sbom.cdx.json']);
   });
 
   test.each(['ctx', 'ctx/web', 'a/./b', 'x'.repeat(255), 'a/..b/c..'])('contextDir %j is a folder of the output folder', (contextDir) => {
