@@ -59,7 +59,7 @@ export function imageBenchmark(podman: Podman): { rows: Row[]; details: string[]
     generated.set(`/etc/nginx/${f}`, fs.statSync(path.join(context, f)).size);
   }
   const html = regularFiles(path.join(ROOT, 'examples/seed/html'));
-  const limit = closure.reduce((a, c) => a + c.size, 0) + sum(generated) + sum(html);
+  const runtime = closure.reduce((a, c) => a + c.size, 0) + sum(generated) + sum(html);
 
   // What the final image holds.
   const mount = podman.run('podman', ['image', 'mount', imageRef]).stdout.trim();
@@ -69,20 +69,27 @@ export function imageBenchmark(podman: Podman): { rows: Row[]; details: string[]
   } finally {
     podman.run('podman', ['image', 'unmount', imageRef], { allowFailure: true });
   }
-  const limitPaths = new Set([...closure.map(c => c.path), ...generated.keys(), ...[...html.keys()].map(p => `/usr/share/nginx/html/${path.relative(path.join(ROOT, 'examples/seed/html'), p)}`)]);
+  // The package records and the SBOM that the builder writes (issue 15): part of the limit, measured apart.
+  const metadata = new Map([...files].filter(([p]) => /^\/(var\/lib\/dpkg\/status\.d|var\/lib\/cdk8s-scratch-nginx|lib\/apk\/db)\//.test(`/${path.relative(mount, p)}`)));
+  const limit = runtime + sum(metadata);
+  const limitPaths = new Set([
+    ...closure.map(c => c.path), ...generated.keys(), ...[...html.keys()].map(p => `/usr/share/nginx/html/${path.relative(path.join(ROOT, 'examples/seed/html'), p)}`),
+    ...[...metadata.keys()].map(p => `/${path.relative(mount, p)}`),
+  ]);
   const extra = [...files.keys()].map(p => `/${path.relative(mount, p)}`).filter(p => !limitPaths.has(p));
 
   const ratio = imageBytes / limit;
   const baseRatio = imageBytes / baseBytes;
   return {
     rows: [
-      { benchmark: '1 image', figure: 'final image size vs run-time limit', value: fmtBytes(imageBytes), baseline: `limit ${fmtBytes(limit)}`, ratio: `${ratio.toFixed(4)} (+${((ratio - 1) * 100).toFixed(2)} %)`, goal: '<= 1.02', met: ratio <= 1.02 },
+      { benchmark: '1 image', figure: 'final image size vs limit (run-time files + package records + SBOM)', value: fmtBytes(imageBytes), baseline: `limit ${fmtBytes(limit)}`, ratio: `${ratio.toFixed(4)} (+${((ratio - 1) * 100).toFixed(2)} %)`, goal: '<= 1.02', met: ratio <= 1.02 },
       { benchmark: '1 image', figure: 'final image size vs base image', value: fmtBytes(imageBytes), baseline: `base ${fmtBytes(baseBytes)}`, ratio: `${(baseRatio * 100).toFixed(2)} %`, goal: '< 10 %', met: baseRatio < 0.10 },
       { benchmark: '1 image', figure: 'regular files in the final image', value: String(files.size), baseline: `${limitPaths.size} in the limit`, ratio: '-', goal: '-' },
     ],
     details: [
       `image ${imageRef} built from examples/seed against ${BASE} in ${buildMs} ms (buildah bud --layers=false)`,
-      `limit = ${closure.length} closure files (nginx, ${closure.length - 2} ldd paths, mime.types) ${closure.reduce((a, c) => a + c.size, 0)} B + generated config ${sum(generated)} B + html ${sum(html)} B`,
+      `limit = ${closure.length} closure files (nginx, ${closure.length - 2} ldd paths, mime.types) ${closure.reduce((a, c) => a + c.size, 0)} B + generated config ${sum(generated)} B + html ${sum(html)} B + package records and SBOM ${sum(metadata)} B (${metadata.size} files)`,
+      `image vs run-time files alone (without the records and SBOM): ${(imageBytes / runtime).toFixed(4)}`,
       `files in the image but not in the limit: ${extra.join(', ') || 'none'}`,
     ],
   };
