@@ -241,6 +241,12 @@ export class PropReader {
     if (obj === undefined) return out;
     for (const key of Object.keys(obj)) {
       if (!this.checkString(`${prop} key`, key, keyRule)) continue;
+      // A JavaScript object cannot carry these keys as data: '__proto__' is dropped when assigned, and cdk8s
+      // refuses to render an object whose 'constructor' is a string.
+      if (key === '__proto__' || key === 'constructor') {
+        this.fail(`${prop} key`, key, 'is a name that a JavaScript object map cannot carry through cdk8s', 'use another key.');
+        continue;
+      }
       const v = this.optionalString(`${prop}[${JSON.stringify(key)}]`, obj[key] === undefined ? null : obj[key], valueRule);
       if (v !== undefined) out[key] = v;
     }

@@ -136,7 +136,23 @@ export function buildMainTree(s: MainTreeSettings): Directive[] {
       ...unlessSet([Directive.of('worker_connections', String(s.workerConnections))], s.eventsExtra),
       ...s.eventsExtra,
     ]),
-    Directive.withBlock('http', [], [...unlessSet(httpDefaults(s, p), s.httpExtra), ...s.httpExtra, Directive.of('include', `${NGINX_CONF_DIR}/conf.d/*.conf`)]),
+    Directive.withBlock('http', [], httpBlock(unlessSet(httpDefaults(s, p), s.httpExtra), s.httpExtra)),
+  ];
+}
+
+/**
+ * The `http` block: the library's directives, those added by hand, then the servers. nginx reads a log format
+ * before the access_log that names it, so the library's access_log goes after the hand-added directives when
+ * one of them defines the format it names (a hand-added `log_format main` replaces the library's).
+ */
+function httpBlock(defaults: Directive[], extra: readonly Directive[]): Directive[] {
+  const formats = new Set(extra.filter(d => d.name === 'log_format').map(d => d.args[0]));
+  const late = defaults.filter(d => d.name === 'access_log' && d.args.length > 1 && formats.has(d.args[1]));
+  return [
+    ...defaults.filter(d => !late.includes(d)),
+    ...extra,
+    ...late,
+    Directive.of('include', `${NGINX_CONF_DIR}/conf.d/*.conf`),
   ];
 }
 

@@ -875,6 +875,7 @@ function checkImageCase(inj: readonly Injection[]): void {
     ['chown', `${image.uid}:${image.gid}`, `/rootfs${rt}`],
     ['chmod', '0700', `/rootfs${rt}`],
     ['cp', '/etc/nginx/mime.types', '/rootfs/etc/nginx/mime.types'],
+    ['sh', '/build/record-packages.sh', '/rootfs', ...(image.files ?? [])],
   ];
   if (!same(commands, expectedCommands)) fail(group, inj, `the RUN runs ${show(commands)}, not ${show(expectedCommands)}`);
   for (const i of effective(IMAGE_SLOTS, inj)) {

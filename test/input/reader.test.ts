@@ -131,3 +131,13 @@ describe('pathProblem: absolute, normalised, portable, never a kernel filesystem
     expect(pathProblem(path, rule)).toBeUndefined();
   });
 });
+
+test('a map key that a JavaScript object cannot carry through cdk8s (constructor, __proto__) is refused, the others kept', () => {
+  const r = new PropReader();
+  const value = JSON.parse('{"constructor": "x", "__proto__": "y", "ok": "v"}');
+  expect(r.stringMap('podLabels', value, { example: 'k' }, { example: 'v' })).toEqual({ ok: 'v' });
+  expect(r.problems).toEqual([
+    'podLabels key "constructor" is a name that a JavaScript object map cannot carry through cdk8s; use another key.',
+    'podLabels key "__proto__" is a name that a JavaScript object map cannot carry through cdk8s; use another key.',
+  ]);
+});

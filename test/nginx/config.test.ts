@@ -1019,3 +1019,14 @@ describe('listen options of a typed server: additional ports, a loopback address
     expect(r.ok).toBe(true);
   });
 });
+
+test('a log_format main added by hand replaces the library\'s, and the library\'s access_log comes after it (nginx reads the format first)', () => {
+  const config = new NginxConfig();
+  config.addHttpDirective(Directive.of('log_format', 'main', '$remote_addr $status'));
+  const conf = config.files().find(f => f.path === 'nginx.conf')!.content;
+  expect(conf.match(/log_format main/g)).toHaveLength(1);
+  expect(conf.indexOf("log_format main '$remote_addr $status';")).toBeLessThan(conf.indexOf('access_log /dev/stdout main;'));
+  const r = nginxTest(config.files());
+  expect(r.output).toBe('');
+  expect(r.ok).toBe(true);
+});
