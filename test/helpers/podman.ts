@@ -64,24 +64,28 @@ export function debianMirror(): string {
   return 'http://deb.debian.org/debian';
 }
 
-/** The debootstrapped base, shared by every work folder (tests may run in parallel). */
-const BASE_TAR = path.join(__dirname, '../../.work/nginx-base-bookworm.tar');
+/** The debootstrapped base of an architecture, shared by every work folder (tests may run in parallel). */
+function baseTar(arch: string): string {
+  return path.join(__dirname, `../../.work/nginx-base-bookworm${arch === 'amd64' ? '' : `-${arch}`}.tar`);
+}
 
 /**
  * A local Debian 12 image with nginx-light (no registry needed): debootstrap once per machine into a tar
  * (under an exclusive lock, so parallel test files never run two debootstraps at once), then podman import
- * into this work folder's storage.
+ * into this work folder's storage. Another architecture than the host's (arm64) runs debootstrap's second
+ * stage under qemu-user-static, which binfmt_misc must have registered (`.ci/run` does).
  */
-export function ensureDebianNginxBase(podman: Podman, ref: string): void {
+export function ensureDebianNginxBase(podman: Podman, ref: string, arch = 'amd64'): void {
   if (podman.imageExists(ref)) return;
-  fs.mkdirSync(path.dirname(BASE_TAR), { recursive: true });
-  const rootfs = `${BASE_TAR}.rootfs`;
-  const script = `[ -s "${BASE_TAR}" ] && exit 0; set -e; rm -rf "${rootfs}";`
-    + ` debootstrap --variant=minbase --include=nginx-light bookworm "${rootfs}" "${debianMirror()}";`
+  const tar = baseTar(arch);
+  fs.mkdirSync(path.dirname(tar), { recursive: true });
+  const rootfs = `${tar}.rootfs`;
+  const script = `[ -s "${tar}" ] && exit 0; set -e; rm -rf "${rootfs}";`
+    + ` debootstrap --arch=${arch} --variant=minbase --include=nginx-light bookworm "${rootfs}" "${debianMirror()}";`
     + ` for m in proc sys dev/pts dev; do umount "${rootfs}/$m" 2>/dev/null || true; done;`
-    + ` tar --numeric-owner -C "${rootfs}" -cf "${BASE_TAR}.tmp" .; mv "${BASE_TAR}.tmp" "${BASE_TAR}"; rm -rf "${rootfs}"`;
-  podman.run('flock', [`${BASE_TAR}.lock`, 'sh', '-c', script], { timeoutMs: 900_000 });
-  podman.run('podman', ['import', BASE_TAR, ref], { timeoutMs: 300_000 });
+    + ` tar --numeric-owner -C "${rootfs}" -cf "${tar}.tmp" .; mv "${tar}.tmp" "${tar}"; rm -rf "${rootfs}"`;
+  podman.run('flock', [`${tar}.lock`, 'sh', '-c', script], { timeoutMs: 1_500_000 });
+  podman.run('podman', ['import', '--arch', arch, tar, ref], { timeoutMs: 300_000 });
 }
 
 /** A pod started by `podman kube play`. */
