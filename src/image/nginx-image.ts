@@ -263,6 +263,15 @@ export class NginxImage {
     return [...this.memo(this.computeBuildContext)];
   }
 
+  /**
+   * The declared SBOM (CycloneDX 1.5 JSON): the image, its base and every file the build context puts into
+   * the image with its SHA-256. The same text as the build context's `sbom.cdx.json`; the builder's SBOM
+   * in the image adds the packages. Reads `htmlDir` when set.
+   */
+  public declaredSbom(): string {
+    return this.memo(this.computeBuildContext).find(f => f.path === 'sbom.cdx.json')!.content;
+  }
+
   /** A derived output, computed once by its method (the image and its sealed config never change). */
   private memo<T>(compute: (this: NginxImage) => T): T {
     if (!this.memos.has(compute)) this.memos.set(compute, compute.call(this));

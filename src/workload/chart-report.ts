@@ -11,11 +11,14 @@ const REPORT_ID = 'cdk8s-scratch-nginx-report';
 export interface ReportedWorkload extends IConstruct {
   /** Its results, or undefined while it does not pass. */
   _policyResults(): WorkloadPolicyResults | undefined;
+  /** The declared SBOM of the image it runs (CycloneDX JSON). */
+  _declaredSbom(): string;
 }
 
 /**
  * The hardening report of one chart: `<outdir>/reports/<chart>.md` and `.json`, next to the chart's
- * manifest, with the policy results of every workload in the chart.
+ * manifest, with the policy results of every workload in the chart, and the declared SBOM of each workload's
+ * image, `<chart>.<workload path in the chart>.sbom.cdx.json`.
  *
  * It renders nothing and writes nothing itself: it gives the app's one writer (`AppOutputs`) the report's
  * files once every workload of the chart passes, and the writer writes them when their content changed.
@@ -69,7 +72,11 @@ export class ChartReport extends Construct {
     }
     const report = renderPolicyReport(this.chart.node.path, results);
     const base = path.join(outdir, this.relativePath);
-    const output = { files: [{ path: `${base}.md`, content: report.markdown }, { path: `${base}.json`, content: report.json }] };
+    const sboms = this.workloads.map(w => ({
+      path: `${base}.${path.posix.relative(this.chart.node.path, w.node.path).replace(/[^A-Za-z0-9._-]+/g, '-')}.sbom.cdx.json`,
+      content: w._declaredSbom(),
+    }));
+    const output = { files: [{ path: `${base}.md`, content: report.markdown }, { path: `${base}.json`, content: report.json }, ...sboms] };
     this.last = { results, output };
     return output;
   }

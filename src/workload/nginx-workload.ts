@@ -286,6 +286,14 @@ export class NginxWorkload extends Construct {
   }
 
   /**
+   * The declared SBOM of the image this workload runs, for its chart's report.
+   * @internal
+   */
+  public _declaredSbom(): string {
+    return this.image.declaredSbom();
+  }
+
+  /**
    * Checks the workload's objects as synthesised now (its own validation always does: the tree may have
    * changed since the last one). Unchanged manifests are not checked again: cdk8s validates the whole app
    * once per chart, and again at each synthesis.
@@ -359,7 +367,7 @@ export class NginxWorkload extends Construct {
       'uid:gid': `${plan.uid}:${plan.gid}`,
       'files copied from the base': img.files ? `${img.files.length} (explicit list)` : `ldd closure of ${img.closureRoots.join(', ')}`,
       'package records': 'the owning packages\' records from the base\'s database: /var/lib/dpkg/status.d/ (Debian) or /lib/apk/db/installed (Alpine)',
-      'SBOM': `${IMAGE_SBOM_PATH} in the image (CycloneDX 1.5: packages, versions, purls, files); sbom.cdx.json beside the build context (declared files)`,
+      'SBOM': `${IMAGE_SBOM_PATH} in the image (CycloneDX 1.5: packages, versions, purls, files); the declared one (base, config, html) beside the build context and this report`,
       'writable paths': plan.writablePaths.map(w => w.path).join(', '),
       'listen ports': plan.containerPorts.join(', '),
     };

@@ -6,6 +6,7 @@ import { NginxImage } from '../../src/image/nginx-image';
 import { NginxConfig } from '../../src/nginx/config';
 import { CONTROLS } from '../../src/policy/controls';
 import { NginxWorkload } from '../../src/workload/nginx-workload';
+import { validateCycloneDx } from '../helpers/schema';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
@@ -25,7 +26,12 @@ describe('the hardening report: one per chart, next to its manifest', () => {
     workload(web, 'blog');
     workload(new Chart(app, 'api', { namespace: 'api' }), 'docs');
     app.synth();
-    expect(fs.readdirSync(path.join(outdir, 'reports')).sort()).toEqual(['api.json', 'api.md', 'web.json', 'web.md']);
+    expect(fs.readdirSync(path.join(outdir, 'reports')).sort()).toEqual(['api.docs.sbom.cdx.json', 'api.json', 'api.md', 'web.blog.sbom.cdx.json', 'web.json', 'web.md', 'web.site.sbom.cdx.json']);
+    // Each workload's declared SBOM is its image's, valid CycloneDX.
+    const sbom = JSON.parse(fs.readFileSync(path.join(outdir, 'reports/web.site.sbom.cdx.json'), 'utf8'));
+    expect(validateCycloneDx(sbom)).toBe(true);
+    expect(sbom.metadata.component.bomRef ?? sbom.metadata.component['bom-ref']).toBe('image');
+    expect(sbom.components.map((c: any) => c.name)).toContain('/etc/nginx/nginx.conf');
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'reports/web.json'), 'utf8'));
     expect(report.title).toBe('web');
     expect(report.workloads.map((w: any) => w.workload)).toEqual(['web/blog', 'web/site']);
@@ -60,7 +66,7 @@ describe('the hardening report: one per chart, next to its manifest', () => {
     try {
       app.synth();
       const reportWrites = spy.mock.calls.filter(c => String(c[0]).includes(`${path.sep}reports${path.sep}`)).map(c => path.basename(String(c[0])));
-      expect(reportWrites).toEqual(['web.md', 'web.json']);
+      expect(reportWrites).toEqual(['web.md', 'web.json', 'web.site0.sbom.cdx.json', 'web.site1.sbom.cdx.json', 'web.site2.sbom.cdx.json']);
     } finally {
       spy.mockRestore();
     }
