@@ -62,8 +62,10 @@ describe.each(EXAMPLES)('example %s', (name) => {
   });
 
   test('the hardening report: every control passes or is opted out with a reason; only the digest warns', () => {
-    const reports = Object.keys(tree).filter(f => f.startsWith('reports/') && f.endsWith('.json'));
+    const reports = Object.keys(tree).filter(f => f.startsWith('reports/') && f.endsWith('.json') && !f.endsWith('.sbom.cdx.json'));
     expect(reports).toHaveLength(1);
+    // Beside it, the declared SBOM of the workload's image.
+    expect(Object.keys(tree).filter(f => f.startsWith('reports/') && f.endsWith('.sbom.cdx.json'))).toHaveLength(1);
     expect(Object.keys(tree)).toContain(reports[0].replace(/\.json$/, '.md'));
     const report = JSON.parse(tree[reports[0]]);
     expect(report.workloads).toHaveLength(1);

@@ -3,8 +3,9 @@ import { ConfigFinding, Severity, describeWhere } from '../findings';
 import { SecurityRule } from './rule';
 import { finding, walk } from './tree';
 
+/** What ends the request's handling inside the if: `return`, and `rewrite` with last, redirect or permanent. */
 function isSafeInIf(d: Directive): boolean {
-  return d.name === 'return' || (d.name === 'rewrite' && d.args[d.args.length - 1] === 'last');
+  return d.name === 'return' || (d.name === 'rewrite' && ['last', 'redirect', 'permanent'].includes(d.args[d.args.length - 1]));
 }
 
 function checkIfInLocation(tree: readonly Directive[]): ConfigFinding[] {
@@ -17,14 +18,14 @@ function checkIfInLocation(tree: readonly Directive[]): ConfigFinding[] {
       `'if ${d.args.join(' ')}' inside a location ("if is evil"): when the condition is true, nginx handles the request with a hidden `
       + 'location made from the if block, which does not inherit try_files nor the rewrite directives that follow the if, and keeps '
       + 'only its own content handler, so the location silently behaves differently for those requests. Only \'return ...\' and '
-      + "'rewrite ... last' are safe in such an if; compute the value with a map block instead, use a separate location, "
+      + "'rewrite ... last|redirect|permanent' are safe in such an if; compute the value with a map block instead, use a separate location, "
       + 'or put the if in the server block.'));
   });
   return findings;
 }
 
 /**
- * if-in-location: an `if` inside a location that does more than `return` or `rewrite ... last` ("if is evil").
+ * if-in-location: an `if` inside a location that does more than `return` or a `rewrite` that ends the handling ("if is evil").
  */
 export const ifInLocation: SecurityRule = {
   ids: ['if-in-location'],

@@ -13,6 +13,8 @@ export interface RegexGroup {
   readonly name?: string;
   /** The pattern text inside the group's parentheses. */
   readonly body: string;
+  /** Index of the group's '(' in the pattern. */
+  readonly openAt: number;
 }
 
 /** Index just past the character class that starts at `p[i]` (`[`). */
@@ -38,7 +40,7 @@ function classEnd(p: string, i: number): number {
 /** The capturing groups of a PCRE pattern, numbered as PCRE numbers them. */
 export function regexGroups(pattern: string): RegexGroup[] {
   const groups: RegexGroup[] = [];
-  const open: Array<{ capturing: boolean; index: number; name?: string; start: number }> = [];
+  const open: Array<{ capturing: boolean; index: number; name?: string; start: number; openAt: number }> = [];
   let count = 0;
   let i = 0;
   while (i < pattern.length) {
@@ -63,19 +65,19 @@ export function regexGroups(pattern: string): RegexGroup[] {
       const named = /^\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/.exec(rest);
       if (named) {
         count++;
-        open.push({ capturing: true, index: count, name: (named[1] ?? named[2]).toLowerCase(), start: i + 1 + named[0].length });
+        open.push({ capturing: true, index: count, name: (named[1] ?? named[2]).toLowerCase(), start: i + 1 + named[0].length, openAt: i });
         i += 1 + named[0].length;
       } else if (rest.startsWith('?')) {
-        open.push({ capturing: false, index: 0, start: i + 2 });
+        open.push({ capturing: false, index: 0, start: i + 2, openAt: i });
         i += 2;
       } else {
         count++;
-        open.push({ capturing: true, index: count, start: i + 1 });
+        open.push({ capturing: true, index: count, start: i + 1, openAt: i });
         i++;
       }
     } else if (c === ')') {
       const g = open.pop();
-      if (g?.capturing) groups.push({ index: g.index, name: g.name, body: pattern.slice(g.start, i) });
+      if (g?.capturing) groups.push({ index: g.index, name: g.name, body: pattern.slice(g.start, i), openAt: g.openAt });
       i++;
     } else {
       i++;

@@ -1,5 +1,6 @@
 import { Directive } from '../directive';
-import { isRegexModifier, parseIfCondition, parseLocation, readVariable, variablesIn } from './tree';
+import { regexGroups } from './regex';
+import { isCaptureName, isRegexModifier, parseIfCondition, parseLocation, readVariable, variablesIn } from './tree';
 
 /**
  * What may have run before a directive in nginx's rewrite phase: the regexes that matched (and so set
@@ -43,6 +44,38 @@ function rewritePhaseEntries(d: Directive): ScopeEntry[] {
     return [...own, ...d.block.flatMap(rewritePhaseEntries)];
   }
   return [];
+}
+
+/** Map block parameters that are not entries. */
+const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
+
+/**
+ * The `map` blocks of a level (http), as `set`s of their output variable: one per value (the default
+ * included), so the variable is as request-controlled, and can hold what, as any of its values. A capture in
+ * a value (`$1`, or a name from the entry's regex key) holds part of the map's source, so it stands for the
+ * source itself.
+ */
+function mapEntries(level: Directive): ScopeEntry[] {
+  const out: ScopeEntry[] = [];
+  for (const m of (level.block ?? []).filter(c => c.name === 'map' && c.block && c.args.length === 2)) {
+    const target = readVariable(m.args[1], 0);
+    if (!target) continue;
+    const source = m.args[0];
+    for (const entry of m.block!) {
+      if (MAP_PARAMETERS.has(entry.name) || entry.args.length !== 1) continue;
+      const key = entry.name;
+      const names = key.startsWith('~') ? regexGroups(key.replace(/^~\*?/, '')).flatMap(g => (g.name ? [g.name] : [])) : [];
+      let value = '';
+      let last = 0;
+      for (const ref of variablesIn(entry.args[0])) {
+        const capture = isCaptureName(ref.name) || names.includes(ref.name);
+        value += entry.args[0].slice(last, ref.start) + (capture ? source : entry.args[0].slice(ref.start, ref.end));
+        last = ref.end;
+      }
+      out.push({ kind: 'set', name: target.name, value: value + entry.args[0].slice(last) });
+    }
+  }
+  return out;
 }
 
 /** The regex a level itself matched to be entered: a regex location, an `if` match, regex server names. */
@@ -93,7 +126,7 @@ export function scopeChain(d: Directive, parents: readonly Directive[]): ScopeEn
     for (const s of [...ran].reverse()) {
       if (s !== child) chain.push(...rewritePhaseEntries(s).reverse());
     }
-    chain.push(...levelEntries(level));
+    chain.push(...levelEntries(level), ...mapEntries(level));
     child = level;
   }
   return chain;

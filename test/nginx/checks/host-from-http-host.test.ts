@@ -20,4 +20,16 @@ describe('host-from-http-host', () => {
       d('proxy_set_header', 'Host', '$host'),
       d('proxy_set_header', 'X-Forwarded-Host', '$http_host')))));
   });
+
+  test('a Host from any other request value (query argument, cookie, header, a set or mapped copy) is reported too; $host is not', () => {
+    for (const value of ['$arg_host', '$cookie_site', '$http_x_forwarded_host']) {
+      const message = expectOnly(http(upstreamBackend, server(location('/', d('proxy_set_header', 'Host', value), d('proxy_pass', 'http://backend')))),
+        'host-from-http-host', Severity.ERROR, `${SERVER} > location /`);
+      expect(message).toContain(value);
+    }
+    expectOnly(http(upstreamBackend, server(location('/', d('set', '$h', '$arg_h'), d('proxy_set_header', 'Host', '$h'), d('proxy_pass', 'http://backend')))),
+      'host-from-http-host', Severity.ERROR, `${SERVER} > location /`);
+    expectNone(http(upstreamBackend, server(location('/', d('proxy_set_header', 'Host', '$host'), d('proxy_pass', 'http://backend')))));
+    expectNone(http(upstreamBackend, server(location('/', d('proxy_set_header', 'Host', 'api.internal'), d('proxy_pass', 'http://backend')))));
+  });
 });

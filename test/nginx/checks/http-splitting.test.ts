@@ -1,5 +1,6 @@
 import { d, expectNone, expectOnly, http, ifBlock, location, server, SERVER, upstreamBackend } from './helpers';
 import { checkSecurity } from '../../../src/nginx/checks';
+import { Directive } from '../../../src/nginx/directive';
 import { Severity } from '../../../src/nginx/findings';
 
 describe('http-splitting', () => {
@@ -61,5 +62,12 @@ describe('http-splitting', () => {
     expectNone(http(server(location(['~', '^/(.*)/'], location(['~', '^/x/(\\d+)$'], d('add_header', 'X-Id', '$1'))))));
     // A 200 body is not a header.
     expectNone(http(server(location('/', d('return', '200', '$uri')))));
+  });
+
+  test('through a map: a value that carries the decoded URI into a header splits the response', () => {
+    const map = Directive.withBlock('map', ['$uri', '$page'], [d('~^/(?<p>.*)$', '$p'), d('default', 'index')]);
+    expectOnly(http(map, server(location('/', d('add_header', 'X-Page', '$page')))), 'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+    const fixed = Directive.withBlock('map', ['$uri', '$page'], [d('~^/docs/', 'docs'), d('default', 'index')]);
+    expectNone(http(fixed, server(location('/', d('add_header', 'X-Page', '$page')))));
   });
 });

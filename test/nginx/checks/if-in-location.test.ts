@@ -22,4 +22,11 @@ describe('if-in-location', () => {
     expectNone(http(server(location('/', ifBlock(['($arg_v', '=', '2)'], d('rewrite', '^', '/v2/', 'last'))))));
     expectNone(http(server(ifBlock(['($http_x_debug', '=', '1)'], d('set', '$debug', '1')))));
   });
+
+  test('a rewrite that redirects ends the handling like return: no finding', () => {
+    expectNone(http(server(location('/', ifBlock(['$http_x', '=', 'a'], d('rewrite', '^', '/b', 'redirect'))))));
+    expectNone(http(server(location('/', ifBlock(['$http_x', '=', 'a'], d('rewrite', '^', '/b', 'permanent'))))));
+    expectOnly(http(server(location('/', ifBlock(['$http_x', '=', 'a'], d('rewrite', '^', '/b', 'break'))))),
+      'if-in-location', Severity.WARNING, `${SERVER} > location / > if $http_x = a`);
+  });
 });
