@@ -70,7 +70,9 @@ function findContexts(dist: string): PreviewContext[] {
 /** Where the preview's kube file lives: one per output folder and Deployment, outside the output. */
 function kubeFile(dist: string, deployment: string): string {
   const key = createHash('sha256').update(`${path.resolve(dist)}\n${deployment}`).digest('hex').slice(0, 12);
-  return path.join(os.tmpdir(), 'cdk8s-scratch-nginx-preview', `${deployment}-${key}.yaml`);
+  // One folder per user (mode 0700), so another user of the machine cannot plant or read the file.
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return path.join(os.tmpdir(), `cdk8s-scratch-nginx-preview-${uid}`, `${deployment}-${key}.yaml`);
 }
 
 function build(plan: PreviewPlan, dist: string, builder: string, from: string | undefined): void {
@@ -169,7 +171,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!builder || !BUILDERS.includes(builder)) throw new PreviewError(`--builder must be one of ${BUILDERS.join(', ')}${builder ? `, not ${JSON.stringify(builder)}` : ': none is installed'}.`);
   build(plan, dist, builder, values.from);
 
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // eslint-disable-next-line no-bitwise
+  if ((fs.statSync(path.dirname(file)).mode & 0o077) !== 0 || fs.lstatSync(path.dirname(file)).isSymbolicLink()) {
+    throw new PreviewError(`${path.dirname(file)} is open to other users or a link; remove it and run again.`);
+  }
   down(file);
   fs.writeFileSync(file, Yaml.stringify(...plan.objects));
   run('podman', ['kube', 'play', file], { quiet: true });
