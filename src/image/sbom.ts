@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { parseImageReference } from './image-reference';
 import type { BuildContextFile } from './nginx-image-props';
+import { NGINX_CONF_DIR, NGINX_HTML_DIR } from '../nginx/paths';
 
 /**
  * The synth-time SBOM (CycloneDX 1.5 JSON) of what the model declares: the image, its base image, and each
@@ -10,11 +11,14 @@ import type { BuildContextFile } from './nginx-image-props';
  * base knows, the packages and their files. Pure and deterministic: no time, no random serial number.
  */
 
-/** Where each build-context folder lands in the image; files elsewhere (Dockerfile, scripts) do not. */
+/**
+ * Where each build-context file or folder lands in the image, from the same constants as the Dockerfile's
+ * COPY lines; files elsewhere (Dockerfile, scripts) do not land in it.
+ */
 const IN_IMAGE: Array<[string, string]> = [
-  ['nginx.conf', '/etc/nginx/nginx.conf'],
-  ['conf.d/', '/etc/nginx/conf.d/'],
-  ['html/', '/usr/share/nginx/html/'],
+  ['nginx.conf', `${NGINX_CONF_DIR}/nginx.conf`],
+  ['conf.d/', `${NGINX_CONF_DIR}/conf.d/`],
+  ['html/', `${NGINX_HTML_DIR}/`],
   ['rootfs/', '/'],
 ];
 

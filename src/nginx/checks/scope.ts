@@ -158,3 +158,24 @@ export function substitute(value: string, chain: readonly ScopeEntry[]): string 
   }
   return out + value.slice(last);
 }
+
+const MAX_EXPANSIONS = 32;
+
+/**
+ * The values `value` can take once each variable set by `set` (or a map) is replaced by what it was set to:
+ * `set $target "http://api.internal$request_uri"; proxy_pass $target;` has the fixed host api.internal. A
+ * variable with several values gives several expansions; one that is never set stays as it is.
+ */
+export function expansions(value: string, chain: readonly ScopeEntry[], depth = 0): string[] {
+  const refs = variablesIn(value);
+  const ref = refs.find(r => chain.some(e => e.kind === 'set' && e.name === r.name));
+  if (ref === undefined || depth > 8) return [value];
+  const values = [...new Set(chain.filter((e): e is SetEntry => e.kind === 'set' && e.name === ref.name).map(e => e.value))];
+  const out: string[] = [];
+  for (const v of values) {
+    for (const x of expansions(value.slice(0, ref.start) + v + value.slice(ref.end), chain, depth + 1)) {
+      if (out.length < MAX_EXPANSIONS) out.push(x);
+    }
+  }
+  return out;
+}
