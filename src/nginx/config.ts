@@ -11,7 +11,7 @@ import { NginxUpstreamOptions } from './features/proxy';
 import { RATE_LIMIT, RateLimitOptions } from './features/rate-limit';
 import { HTTP_FEATURES } from './features/registry';
 import { ConfigFinding, Severity } from './findings';
-import { importNginxConfig } from './import';
+import { importedOnly, importNginxConfig } from './import';
 import { readConfigDirectory } from './includes';
 import { repeatInheritedHeaders } from './inherit';
 import { buildMainTree, settingConflicts } from './main-tree';
@@ -118,6 +118,8 @@ export class NginxConfig {
   private readonly propProblems: string[];
   /** Problems of the arguments of add* calls (nothing of a refused call is added). */
   private readonly callProblems: string[] = [];
+  /** Findings of the imported files as written (before the import replaced what it owns), if imported. */
+  private sourceFindings: ConfigFinding[] = [];
 
   constructor(props: NginxConfigProps = {}) {
     const raw: unknown = props;
@@ -443,7 +445,20 @@ export class NginxConfig {
     // Frozen: every check walks the same tree, and the walk's steps are kept for a frozen tree.
     const tree = Object.freeze(this.effectiveTree());
     const modules = moduleReference(this.dynamicModules);
-    return [...checkPlacement(tree, modules), ...checkVariables(tree, modules), ...checkSecurity(tree)];
+    const rendered = [...checkPlacement(tree, modules), ...checkVariables(tree, modules), ...checkSecurity(tree)];
+    return [...rendered, ...importedOnly(this.sourceFindings, rendered)];
+  }
+
+  /**
+   * Records the security findings of the imported files as they were written (`NginxConfig.fromFiles`), so a
+   * problem the import changed on the way (a header list it repeats, a setting it replaced) is still reported.
+   *
+   * @internal
+   */
+  public _recordSourceFindings(findings: ConfigFinding[]): void {
+    this.sourceFindings = [...findings];
+    this.memos.delete('findings');
+    this.memos.delete('validate');
   }
 
   /** The warnings among `findings()`, as `where: message [check]` lines. */

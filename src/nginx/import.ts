@@ -8,9 +8,11 @@ import { inlineIncludes } from './includes';
 import { propOfSetting } from './main-tree';
 import { NginxModule, knownModule } from './modules';
 import { NginxSyntaxError, at, parseNginx, rebuilt } from './parse';
-import { NGINX_CONF_DIR } from './paths';
+import { NGINX_CONF_DIR, isUnder } from './paths';
 import { LISTEN_PARAMETER, NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
+import { checkSecurity } from './checks';
+import { ConfigFinding, Severity } from './findings';
 
 /**
  * What the importer owns and replaces: the pid file and temp paths (moved to the runtimeDir), `user` (the image's
@@ -239,6 +241,74 @@ function importTls(block: readonly Directive[], http: readonly Directive[], name
   return { secretName: `${name.replace(/_/g, '-')}-tls`, profile: TlsProfile.NONE, hstsMaxAgeSeconds: 0 };
 }
 
+/**
+ * Checks about a setting the import replaces with the library's own (the main error log, log files moved to
+ * the streams, worker_processes and server_tokens it supplies when the files have none): a finding of the files
+ * that the rendered configuration no longer has needs no action.
+ */
+const REPLACED_BY_IMPORT = new Set(['log-file', 'error-log-off', 'worker-processes', 'version-disclosure']);
+
+/** A finding's place without server labels, which the import may change (a server without a name gets one). */
+function placeKey(f: ConfigFinding): string {
+  return `${f.check}\n${f.where.replace(/server \([^)]*\)/g, 'server')}`;
+}
+
+/**
+ * The findings of the imported files as written that the rendered configuration does not have: the import
+ * changed what they are about on the way (for example a header list it repeats into every block), so the
+ * files and what runs differ. Each is a warning that says so; a finding the rendered configuration has too
+ * is reported once, from it.
+ */
+export function importedOnly(source: readonly ConfigFinding[], rendered: readonly ConfigFinding[]): ConfigFinding[] {
+  const seen = new Set(rendered.map(placeKey));
+  return source
+    .filter(f => !REPLACED_BY_IMPORT.has(f.check) && !seen.has(placeKey(f)))
+    .map(f => ({
+      check: f.check,
+      severity: Severity.WARNING,
+      where: `${f.where} (as imported)`,
+      message: `${f.message} This is in the imported files as written; the configuration rendered from them differs here because the import changed it, so the files do not say what runs: fix them and import again.`,
+    }));
+}
+
+/** Whether every `listen` of a server block is a unix-domain socket: a server only the pod itself reaches. */
+function listensOnSocketsOnly(block: readonly Directive[]): boolean {
+  const listens = block.filter(d => d.name === 'listen');
+  return listens.length > 0 && listens.every(l => typeof l.args[0] === 'string' && l.args[0].startsWith('unix:'));
+}
+
+/**
+ * The tree with each unix-domain socket that a `listen` creates outside the runtimeDir moved into it (the root
+ * filesystem is read-only), and every reference to it (`proxy_pass http://unix:/run/app.sock:/`, an upstream's
+ * `server unix:...`, `fastcgi_pass unix:...`) following it, as the pid file and temp paths move.
+ */
+function socketsToRuntimeDir(tree: readonly Directive[], runtimeDir: string): Directive[] {
+  const moved = new Map<string, string>();
+  const taken = new Set<string>();
+  walkDirectives(tree, d => {
+    const arg = d.args[0];
+    if (d.name !== 'listen' || typeof arg !== 'string' || !arg.startsWith('unix:')) return;
+    const path = arg.slice('unix:'.length);
+    if (moved.has(path) || !path.startsWith('/') || isUnder(path, runtimeDir)) return;
+    const base = path.slice(path.lastIndexOf('/') + 1) || 'nginx.sock';
+    let target = `${runtimeDir}/${base}`;
+    for (let n = 2; taken.has(target); n++) target = `${runtimeDir}/${n}-${base}`;
+    taken.add(target);
+    moved.set(path, target);
+  });
+  if (moved.size === 0) return [...tree];
+  const rewrite = (arg: string) => {
+    let out = arg;
+    for (const [from, to] of moved) {
+      // The path ends where the socket name does: at the end, at ':' (a URI follows) or at a space.
+      out = out.replace(new RegExp(`unix:${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[:\\s])`, 'g'), `unix:${to}`);
+    }
+    return out;
+  };
+  const visit = (list: readonly Directive[]): Directive[] => list.map(d => rebuilt(d, d.args.map(rewrite), d.block && visit(d.block)));
+  return visit(tree);
+}
+
 /** Longest part of a server name kept in its file name; longer names are cut and keep a hash of the whole. */
 const MAX_FILE_BASE = 40;
 
@@ -305,6 +375,8 @@ export function importNginxConfig(
     if (e instanceof NginxSyntaxError) throw new Error(`cannot import: ${e.message}`);
     throw e;
   }
+  // The files as written are checked too: the import replaces some of what the checks read.
+  const sourceFindings = checkSecurity(Object.freeze(tree));
   tree = logsToStreams(tree);
   checkReadFiles(tree);
   const find = (list: readonly Directive[], name: string) => list.find(d => d.name === name);
@@ -362,12 +434,17 @@ export function importNginxConfig(
     if (d.name !== 'worker_connections') config.addEventsDirective(d);
   }
   let serverIndex = 0;
-  for (const d of http) {
-    if (d.name === 'server' && d.block) {
+  const httpBlock = socketsToRuntimeDir(http, config.runtimeDir);
+  for (const d of httpBlock) {
+    if (d.name === 'server' && d.block && listensOnSocketsOnly(d.block)) {
+      // Reached through its socket from inside the pod only: no port, probe or typed listen; kept as it is.
+      config.addHttpDirective(d);
+    } else if (d.name === 'server' && d.block) {
       importServer(d.block, serverIndex++, config, http);
     } else if (!MANAGED_HTTP.has(d.name) && !read.has(d.name) && !overridden(d)) {
       config.addHttpDirective(d);
     }
   }
+  config._recordSourceFindings(sourceFindings);
   return config;
 }

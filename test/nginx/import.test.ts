@@ -121,6 +121,71 @@ describe('imports with includes, upstreams and maps', () => {
   });
 });
 
+describe('a server that listens on unix-domain sockets only', () => {
+  const conf = [
+    'events {}',
+    'http {',
+    '  upstream internal { server unix:/var/run/nginx-internal.sock; }',
+    '  server { listen unix:/var/run/nginx-internal.sock; location / { return 200 internal; } }',
+    '  server { listen unix:/dev/shm/kept.sock; location / { return 204; } }',
+    '  server { listen 80; server_name a; location / { proxy_pass http://unix:/var/run/nginx-internal.sock:/; } location /b { proxy_pass http://internal; } location /c { proxy_pass http://unix:/var/run/nginx-internal.sock.old:/; } }',
+    '}',
+  ].join('\n');
+  const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
+
+  test('is kept as it is, in http, its socket moved into the runtimeDir and every reference with it', () => {
+    const main = config.files()[0].content;
+    expect(main).toContain('server {\n        listen unix:/dev/shm/nginx-internal.sock;\n        location / {\n            return 200 internal;');
+    expect(main).toContain('server unix:/dev/shm/nginx-internal.sock;');
+    // A socket already under the runtimeDir stays where it is.
+    expect(main).toContain('listen unix:/dev/shm/kept.sock;');
+    const site = config.files()[1].content;
+    expect(site).toContain('proxy_pass http://unix:/dev/shm/nginx-internal.sock:/;');
+    // Only the whole socket path is followed: a longer path that starts the same is another file.
+    expect(site).toContain('proxy_pass http://unix:/var/run/nginx-internal.sock.old:/;');
+    // The socket servers have no port: only the typed server is exposed and probed.
+    expect(config.servers.map(s => s.port)).toEqual([8080]);
+    expect(config.listenPorts()).toEqual([8080]);
+    expect(config.writablePaths().filter(w => w.directive === 'listen').map(w => w.path)).toEqual(['/dev/shm/nginx-internal.sock', '/dev/shm/kept.sock']);
+    expect(config.validate()).toEqual([]);
+  });
+
+  (haveNginx ? test : test.skip)('nginx -t accepts the result as the runtime uid', () => {
+    const r = nginxTest(config.files().filter(f => !f.content.includes('/var/run/nginx-internal.sock.old')));
+    expect(r.output).toBe('');
+    expect(r.ok).toBe(true);
+  });
+
+  test('a server with a socket and a port is still refused: a typed server has one address', () => {
+    expect(() => NginxConfig.fromFiles([{ path: 'nginx.conf', content: 'events {}\nhttp { server { listen 8080; listen unix:/dev/shm/a.sock; } }' }]))
+      .toThrow(/'listen unix:\/dev\/shm\/a.sock' \(nginx.conf:2\) binds an address/);
+  });
+});
+
+describe('the security checks read the imported files as written, too', () => {
+  const conf = 'events {}\nhttp {\n  add_header X-Frame-Options DENY;\n  server {\n    listen 80;\n    server_name a;\n    location /x { add_header X-Foo bar; }\n  }\n}\n';
+
+  test('a finding the rendered configuration has too is reported once, from it', () => {
+    const findings = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]).findings();
+    expect(findings.map(f => [f.check, f.severity, f.where])).toEqual([['add-header-redefinition', 'WARNING', 'http > server (a) > location /x']]);
+  });
+
+  test('one the import changed (a typed header list repeated into every block) is still reported, as in the files', () => {
+    // The prop replaces the imported X-Frame-Options line; the typed headers are repeated into /x, so what runs
+    // sends them there, while the files as written drop X-Frame-Options in /x.
+    const imported = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }], { securityHeaders: { 'X-Frame-Options': 'SAMEORIGIN' } });
+    const findings = imported.findings();
+    expect(findings.map(f => [f.check, f.severity, f.where])).toEqual([['add-header-redefinition', 'WARNING', 'http > server (a) > location /x (as imported)']]);
+    expect(findings[0].message).toMatch(/X-Frame-Options \(from http\) is not sent.*in the imported files as written; the configuration rendered from them differs here/);
+    expect(imported.validate()).toEqual([]);
+  });
+
+  test('settings the import replaces with its own are not reported from the files (log files, server_tokens)', () => {
+    const files = 'events {}\nhttp {\n  access_log /var/log/nginx/access.log;\n  server { listen 80; server_name a; }\n}\n';
+    expect(NginxConfig.fromFiles([{ path: 'nginx.conf', content: files }]).findings()).toEqual([]);
+  });
+});
+
 describe('imported values the renderer refuses', () => {
   test('an inline body with a line break is refused at validate with its place and the fix; files() throws', () => {
     const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location = /robots.txt { return 200 "User-agent: *\\nDisallow:"; }\n  }\n}\n';
