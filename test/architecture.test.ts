@@ -8,7 +8,7 @@ import * as path from 'path';
 const ALLOWED: { [folder: string]: string[] } = {
   input: [],
   nginx: ['input'],
-  policy: [],
+  policy: ['input', 'nginx'],
   output: [],
   image: ['input', 'nginx', 'output'],
   workload: ['input', 'nginx', 'image', 'policy', 'output'],

@@ -1,5 +1,7 @@
 import { CONTROLS } from './controls';
 import { PolicyOptOut, ControlStatus, evaluatePolicy } from './engine';
+import { nginxConfigFindings } from './nginx-configs';
+import { Severity } from '../nginx/findings';
 
 /** Properties of the cdk8s CLI validation plugin (the `properties` of its entry in cdk8s.yaml). */
 export interface ScratchNginxValidationProps {
@@ -26,6 +28,10 @@ export interface ScratchNginxValidationProps {
  *
  * `cdk8s synth` then fails when a control fails, listing each violating object (its construct path, manifest,
  * name, kind and field) and how to fix it; the summary names the controls that warn.
+ *
+ * nginx configurations the manifests deliver in ConfigMaps (an `nginx.conf` a pod mounts, with the files it
+ * includes, or any `.conf` key holding nginx blocks) get the library's security checks too: an error fails the
+ * synth as a `nginx/<check>` violation, warnings are listed in the summary.
  */
 export class ScratchNginxValidation {
   private readonly optOuts: PolicyOptOut[];
@@ -81,15 +87,36 @@ export class ScratchNginxValidation {
         }),
       });
     }
+    // The nginx configurations the manifests deliver in ConfigMaps get the library's security checks.
+    const nginx = nginxConfigFindings(objects);
+    const nginxErrors = nginx.filter(n => n.finding.severity === Severity.ERROR);
+    for (const n of nginxErrors) {
+      const slash = n.object.indexOf('/');
+      context.report.addViolation({
+        ruleName: `nginx/${n.finding.check}`,
+        recommendation: `${n.finding.where} in ${n.file}: ${n.finding.message}`,
+        fix: `Change ${n.file} in ${n.object} as the recommendation says.`,
+        violatingResources: [{
+          resourceName: n.object.slice(slash + 1),
+          locations: [`ConfigMap data.${n.file.includes('/') ? n.file.slice(n.file.lastIndexOf('/') + 1) : n.file}`],
+          manifestPath: manifestOf.get(n.object) ?? '',
+        }],
+      });
+    }
+    const nginxWarnings = nginx.filter(n => n.finding.severity === Severity.WARNING);
     const count = (s: ControlStatus) => String(results.filter(x => x.status === s).length);
     const warned = results.filter(x => x.status === ControlStatus.WARN);
-    context.report.submit(results.some(x => x.status === ControlStatus.FAIL) ? 'failure' : 'success', {
+    context.report.submit(results.some(x => x.status === ControlStatus.FAIL) || nginxErrors.length > 0 ? 'failure' : 'success', {
       controls: String(results.length),
       passed: count(ControlStatus.PASS),
       failed: count(ControlStatus.FAIL),
       warned: count(ControlStatus.WARN),
       ...(warned.length > 0 ? { warnings: warned.map(r => `${r.control} (${[...new Set(r.violations.map(v => v.object))].join(', ')})`).join('; ') } : {}),
       optedOut: count(ControlStatus.OPTED_OUT),
+      nginxConfigErrors: String(nginxErrors.length),
+      ...(nginxWarnings.length > 0
+        ? { nginxConfigWarnings: nginxWarnings.map(n => `${n.object} ${n.file}: ${n.finding.where}: ${n.finding.message} [${n.finding.check}]`).join('\n') }
+        : {}),
     });
   }
 }

@@ -48,6 +48,7 @@ import * as kplus from 'cdk8s-plus-27';
 const app = new App();
 const chart = new Chart(app, 'plain');
 new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:latest' }] });
+new kplus.ConfigMap(chart, 'site', { data: { 'site.conf': 'server {\\n  listen 8080;\\n  add_header X-Frame-Options DENY;\\n  location /static {\\n    add_header Cache-Control public;\\n    alias /srv/static/;\\n  }\\n}\\n' } });
 app.synth();
 `;
 
@@ -77,6 +78,12 @@ test('cdk8s synth fails a plain cdk8s-plus Deployment and names each failing con
   const block = (control: string) => r.output.slice(r.output.indexOf(`${control} (`), r.output.indexOf('How to fix', r.output.indexOf(`${control} (`)) + 400);
   expect(block('pss-seccomp')).not.toContain('opt out');
   expect(block('image-tag')).toContain('Or opt out: add { control: image-tag');
+  // An nginx configuration in a ConfigMap gets the security checks: its error is a violation of that ConfigMap.
+  expect(r.output).toMatch(/nginx\/alias-traversal/);
+  expect(r.output).toMatch(/server > location \/static in site.conf: .*alias/);
+  expect(r.output).toMatch(/Resource Name: plain-site-[0-9a-f]+/);
+  // Its warnings (the location drops the server's add_header) are listed in the summary.
+  expect(r.output).toMatch(/nginxConfigWarnings[\s\S]*add-header-redefinition/);
   expect(r.output).toMatch(/failure/i);
 }, 180_000);
 
