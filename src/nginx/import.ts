@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
+import { checkSecurity } from './checks';
 import type { NginxConfig } from './config';
 import type { ConfigFile, NginxConfigProps } from './config-props';
 import { Directive, walkDirectives } from './directive';
 import { HTTP_FEATURES } from './features/registry';
 import { TlsOptions, TlsProfile } from './features/tls';
+import { ConfigFinding, Severity } from './findings';
 import { inlineIncludes } from './includes';
 import { propOfSetting } from './main-tree';
 import { NginxModule, knownModule } from './modules';
@@ -11,8 +13,6 @@ import { NginxSyntaxError, at, parseNginx, rebuilt } from './parse';
 import { NGINX_CONF_DIR, isUnder } from './paths';
 import { LISTEN_PARAMETER, NginxServerOptions } from './server-options';
 import { describeValue } from '../input/describe';
-import { checkSecurity } from './checks';
-import { ConfigFinding, Severity } from './findings';
 
 /**
  * What the importer owns and replaces: the pid file and temp paths (moved to the runtimeDir), `user` (the image's
