@@ -19,11 +19,23 @@ export class NginxRenderError extends Error {
   }
 }
 
+/** The escapes nginx's lexer turns back into a tab, CR or LF (ngx_conf_read_token), the only control characters it can read. */
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\r': '\\r', '\n': '\\n' };
+
 function quote(arg: string): string {
   if (arg.length > 0 && !NEEDS_QUOTES.test(arg)) {
     return arg;
   }
-  return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\t\r\n]/g, c => CONTROL_ESCAPES[c])}"`;
+}
+
+/**
+ * What is wrong with the characters of an argument, if anything: a tab, CR or LF is written as its escape
+ * (`\t`, `\r`, `\n`) and read back the same (where a line break is dangerous, in a header or a redirect, the
+ * security checks say so); any other control character, and a lone surrogate, cannot be written.
+ */
+function argumentCharacterProblem(arg: string): string | undefined {
+  return characterProblem(arg.replace(/[\t\r\n]/g, ' '));
 }
 
 /** The UTF-8 length of a written token, when it may be over nginx's limit (none of 1,365 UTF-16 units or fewer is). */
@@ -37,20 +49,20 @@ function bytesOverLimit(token: string): number | undefined {
 
 /** The argument as one token, or undefined when `argumentProblem` refuses it. */
 function written(arg: unknown): string | undefined {
-  if (typeof arg !== 'string' || characterProblem(arg)) return undefined;
+  if (typeof arg !== 'string' || argumentCharacterProblem(arg)) return undefined;
   const token = quote(arg);
   return bytesOverLimit(token) === undefined ? token : undefined;
 }
 
 /**
  * What keeps a value from being written as one nginx token that reads back unchanged, if anything: it is
- * not a string, it holds a control character (CR, LF, NUL, tab...; nginx turns an escaped `\r\n` back into
- * a line break, which splits a response header), or it is over nginx's token limit.
+ * not a string, it holds a control character nginx cannot read from a file (NUL, ESC, DEL...; a tab, CR or LF
+ * is written as its escape), or it is over nginx's token limit.
  */
 export function argumentProblem(arg: unknown): string | undefined {
   if (typeof arg !== 'string') return `is ${kindOf(arg)}, not a string`;
-  const chars = characterProblem(arg);
-  if (chars) return `${chars}; nginx would read an escaped line break back as a real one (response splitting), so no argument may hold one`;
+  const chars = argumentCharacterProblem(arg);
+  if (chars) return `${chars}, which nginx cannot read from a configuration file (only a tab, CR and LF have escapes)`;
   const bytes = bytesOverLimit(quote(arg));
   if (bytes !== undefined) return `is ${bytes} bytes once written, over nginx's limit of ${MAX_TOKEN_BYTES} bytes per token ("too long parameter")`;
   return undefined;
@@ -64,7 +76,8 @@ export function directiveNameProblem(name: unknown): string | undefined {
 
 /**
  * Renders one raw argument the way nginx's lexer reads it back unchanged: quoted when it is empty or holds
- * whitespace, `;`, `{`, `}`, `#`, a quote or a backslash, with `\` and `"` escaped inside the quotes.
+ * whitespace, `;`, `{`, `}`, `#`, a quote or a backslash, with `\` and `"` escaped inside the quotes, and a
+ * tab, CR or LF written `\t`, `\r`, `\n`.
  * The only place nginx text is quoted. Throws `NginxRenderError` for a value `argumentProblem` refuses.
  */
 export function renderArgument(arg: string): string {

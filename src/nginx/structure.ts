@@ -148,7 +148,7 @@ export function checkStructure(directives: readonly Directive[], where: string, 
       if (problem) {
         argsOk = false;
         const fix = typeof arg !== 'string' ? 'Pass strings only.'
-          : characterProblem(arg) ? 'Write the value on one line, without control characters (serve multi-line text from a file).'
+          : characterProblem(arg) ? 'Remove the control character (serve binary content from a file).'
             : 'Shorten it, or serve long text from a file.';
         problems.push(`${here}: argument ${i + 1} ${describeValue(arg)} ${problem}. ${fix}`);
       }

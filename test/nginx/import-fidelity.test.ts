@@ -233,7 +233,8 @@ describe('listen and server_name as nginx reads them: kept, or the import fails 
 
   test.each<[string, string, RegExp]>([
     ['a pod address', 'listen 10.0.0.5:8081;', /^'listen 10.0.0.5:8081' \(sites\/a:2\) binds an address the pod does not know when the configuration is built \(or a socket\); the importer would listen on every interface instead/],
-    ['a unix socket', 'listen unix:/dev/shm/a.sock;', /^'listen unix:\/dev\/shm\/a.sock' \(sites\/a:2\) binds an address the pod does not know/],
+    // A server on sockets only is kept as it is (import.test.ts); beside a port it would need two addresses.
+    ['a unix socket beside a port', 'listen 8080;\nlisten unix:/dev/shm/a.sock;', /^'listen unix:\/dev\/shm\/a.sock' \(sites\/a:3\) binds an address the pod does not know/],
     ['every interface and a loopback address', 'listen 8080;\nlisten 127.0.0.1:8081;', /^server #1 \(sites\/a:2\) listens on every interface and 127.0.0.1; a typed server has one address/],
     ['other parameters per listen', 'listen 8080 reuseport;\nlisten 8081;', /^'listen 8081' \(sites\/a:3\) has other parameters than the server's other listen lines/],
     ['IPv6 only', 'listen [::]:8080;', /^server #1 \(sites\/a:2\) listens on IPv6 ports \(8080\) that are not its IPv4 ports \(none\)/],

@@ -187,11 +187,17 @@ describe('the security checks read the imported files as written, too', () => {
 });
 
 describe('imported values the renderer refuses', () => {
-  test('an inline body with a line break is refused at validate with its place and the fix; files() throws', () => {
-    const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location = /robots.txt { return 200 "User-agent: *\\nDisallow:"; }\n  }\n}\n';
+  test('an inline body with a line break is kept: nginx reads its escape back as the same text', () => {
+    const conf = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location = /robots.txt { return 200 "User-agent: *\\nDisallow:\\n"; }\n  }\n}\n';
     const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: conf }]);
-    const problems = config.validate();
-    expect(problems).toEqual([expect.stringMatching(/^conf\.d\/01-localhost\.conf > server > location = \/robots\.txt > return: argument 2 "User-agent: \*\\nDisallow:" contains the control character U\+000A.*response splitting.*Write the value on one line/)]);
+    expect(config.validate()).toEqual([]);
+    expect(config.findings()).toEqual([]);
+    expect(config.files()[1].content).toContain('return 200 "User-agent: *\\nDisallow:\\n";');
+  });
+
+  test('a control character nginx has no escape for is refused at validate with its place', () => {
+    const config = NginxConfig.fromFiles([{ path: 'nginx.conf', content: 'events {}\nhttp {\n  server {\n    listen 8080;\n    location = /x { return 200 "a\u001bb"; }\n  }\n}\n' }]);
+    expect(config.validate()).toEqual([expect.stringMatching(/^conf\.d\/01-localhost\.conf > server > location = \/x > return: argument 2 "a\\u001bb" contains the control character U\+001B/)]);
     expect(() => config.files()).toThrow(/the nginx configuration is not valid/);
   });
 

@@ -3,7 +3,7 @@ import { ConfigFinding, Severity, describeWhere } from '../findings';
 import { CR, LF } from './regex';
 import { SecurityRule } from './rule';
 import { scopeChain } from './scope';
-import { variableNewlines } from './taint';
+import { hasWrittenLineBreak, variableNewlines } from './taint';
 import { finding, isCaptureName, show, variablesIn, walk } from './tree';
 
 /** Status codes for which `return code URL` sends a `Location` header. */
@@ -45,11 +45,27 @@ function splittingSink(d: Directive): SplittingSink | undefined {
   }
 }
 
+/** Directives whose first argument is a header name. */
+const HEADER_NAMED = new Set(['add_header', 'add_trailer', 'proxy_set_header']);
+
 function checkHttpSplitting(tree: readonly Directive[]): ConfigFinding[] {
   const findings: ConfigFinding[] = [];
   walk(tree, (d, parents) => {
     const sink = splittingSink(d);
-    if (!sink || !sink.value.includes('$')) return;
+    if (!sink) return;
+    // A line break written in the configuration (an escaped \r or \n) ends the header where it stands.
+    const name = HEADER_NAMED.has(d.name) ? d.args[0] ?? '' : '';
+    const written = /[\r\n]/.test(name) || (sink.value.includes('$') || /[\r\n]/.test(sink.value)
+      ? hasWrittenLineBreak(sink.value, scopeChain(d, parents)) : false);
+    if (written) {
+      findings.push(finding('http-splitting', Severity.ERROR, describeWhere(parents),
+        `${JSON.stringify(show(d))} writes a line break (CR or LF, from \\r or \\n in the configuration, directly or through a set `
+        + `or map value) into ${sink.serverSide ? 'the request nginx sends to the upstream' : 'a response header'}: nginx sends it as it is, `
+        + 'so the header ends there and the rest becomes another header or the body (splitting by configuration), and clients and '
+        + 'proxies read it differently. Write the header name and value on one line, without \\r or \\n.'));
+      return;
+    }
+    if (!sink.value.includes('$')) return;
     const chain = scopeChain(d, parents);
     const bad: string[] = [];
     for (const ref of variablesIn(sink.value)) {

@@ -58,6 +58,16 @@ export function variableNewlines(name: string, chain: readonly ScopeEntry[], dep
   return found;
 }
 
+/**
+ * Whether a value holds a CR or LF written in the configuration itself (nginx reads `\r` and `\n` in a quoted
+ * argument as the characters), directly or through the `set`s and maps of its variables.
+ */
+export function hasWrittenLineBreak(value: string, chain: readonly ScopeEntry[], depth = 0): boolean {
+  if (/[\r\n]/.test(value)) return true;
+  if (depth > MAX_DEPTH) return false;
+  return variablesIn(value).some(ref => chain.some(e => e.kind === 'set' && e.name === ref.name && hasWrittenLineBreak(e.value, chain, depth + 1)));
+}
+
 /** The request-controlled variables a value is built from (directly, through captures or through `set`). */
 export function requestControlled(value: string, chain: readonly ScopeEntry[], depth = 0): string[] {
   const names: string[] = [];

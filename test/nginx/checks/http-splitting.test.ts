@@ -1,4 +1,4 @@
-import { d, expectNone, expectOnly, http, ifBlock, location, server, SERVER, upstreamBackend } from './helpers';
+import { block, d, expectNone, expectOnly, http, ifBlock, location, server, SERVER, upstreamBackend } from './helpers';
 import { checkSecurity } from '../../../src/nginx/checks';
 import { Directive } from '../../../src/nginx/directive';
 import { Severity } from '../../../src/nginx/findings';
@@ -69,5 +69,29 @@ describe('http-splitting', () => {
     expectOnly(http(map, server(location('/', d('add_header', 'X-Page', '$page')))), 'http-splitting', Severity.ERROR, `${SERVER} > location /`);
     const fixed = Directive.withBlock('map', ['$uri', '$page'], [d('~^/docs/', 'docs'), d('default', 'index')]);
     expectNone(http(fixed, server(location('/', d('add_header', 'X-Page', '$page')))));
+  });
+
+  describe('a line break written in the configuration (nginx reads \\r and \\n in quotes as the characters)', () => {
+    test.each([
+      ['a redirect target', d('return', '302', '/a\r\nSet-Cookie: x=1')],
+      ['a header value (also folded onto a second line)', d('add_header', 'X-A', 'a\n b')],
+      ['a header name', d('add_header', 'X-A\nSet-Cookie', '1')],
+      ['a header sent to the upstream', d('proxy_set_header', 'X-A', 'a\nGET / HTTP/1.1')],
+    ])('in %s', (_what, sink) => {
+      const message = expectOnly(http(server(location('/', sink))), 'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+      expect(message).toMatch(/writes a line break.*Write the header name and value on one line/);
+    });
+
+    test('through a set or a map value', () => {
+      expectOnly(http(server(location('/', d('set', '$v', 'a\nb'), d('add_header', 'X-A', '$v')))),
+        'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+      expectOnly(http(block('map', ['$arg_a', '$m'], [d('default', 'x'), d('b', 'a\r\nb')]), server(location('/', d('add_header', 'X-A', '$m')))),
+        'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+    });
+
+    test('not in a response body, a log format or a value that never reaches a header', () => {
+      expectNone(http(server(location('/', d('return', '200', 'User-agent: *\nDisallow: /\n')))));
+      expectNone(http(d('log_format', 'multi', '$remote_addr\n$request'), server(location('/', d('set', '$v', 'a\nb'), d('return', '200', '$v')))));
+    });
   });
 });
