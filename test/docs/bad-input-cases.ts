@@ -22,7 +22,7 @@ const withServer = (mutate: (c: NginxConfig) => void) => {
 };
 
 export const BAD_INPUT_CASES: BadInputCase[] = [
-  { title: 'Response splitting (a line break in a directive argument)', build: c => web(c, {}, withServer(x => x.servers[0].addDirective(Directive.of('add_header', 'X-A:\nSet-Cookie', 'x')))) },
+  { title: 'Response splitting (a line break in a header value)', build: c => web(c, {}, withServer(x => x.servers[0].addDirective(Directive.of('add_header', 'X-A', 'x\r\nSet-Cookie: a=1')))) },
   { title: 'Response splitting (a header name that is not a token)', build: c => web(c, {}, withServer(x => x.servers[0].addDirective(Directive.of('add_header', 'Set-Cookie: evil=1; X-C', 'v')))) },
   { title: 'Response splitting (a line break in a redirect target)', build: c => web(c, {}, withServer(x => x.servers[0].addRedirect('/old', '/new\r\nSet-Cookie: a=1'))) },
   { title: 'Location modifier confusion', build: c => web(c, {}, withServer(x => x.servers[0].addLocation('~/x'))) },
