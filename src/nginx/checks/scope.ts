@@ -48,6 +48,29 @@ function rewritePhaseEntries(d: Directive): ScopeEntry[] {
 
 /** Map block parameters that are not entries. */
 const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
+/** geo block parameters that are not entries. */
+const GEO_PARAMETERS = new Set(['ranges', 'delete', 'include', 'proxy', 'proxy_recursive']);
+
+/**
+ * The `geo` and `split_clients` blocks of a level, as `set`s of their output variable: one per value. Their
+ * values are written in the configuration (nginx does not expand variables in them), so the variable holds
+ * one of those fixed strings.
+ */
+function fixedValueEntries(level: Directive): ScopeEntry[] {
+  const out: ScopeEntry[] = [];
+  for (const b of level.block ?? []) {
+    if (!b.block || (b.name !== 'geo' && b.name !== 'split_clients')) continue;
+    const target = readVariable(b.args[b.args.length - 1] ?? '', 0);
+    if (!target || (b.name === 'geo' && b.args.length > 2) || (b.name === 'split_clients' && b.args.length !== 2)) continue;
+    for (const entry of b.block) {
+      if (b.name === 'geo' && (GEO_PARAMETERS.has(entry.name) || entry.args.length !== 1)) continue;
+      // A '$' in these values is a literal character, not a variable: such a value is left out rather than misread.
+      const value = entry.args[0];
+      if (value !== undefined && !value.includes('$')) out.push({ kind: 'set', name: target.name, value });
+    }
+  }
+  return out;
+}
 
 /**
  * The `map` blocks of a level (http), as `set`s of their output variable: one per value (the default
@@ -126,7 +149,7 @@ export function scopeChain(d: Directive, parents: readonly Directive[]): ScopeEn
     for (const s of [...ran].reverse()) {
       if (s !== child) chain.push(...rewritePhaseEntries(s).reverse());
     }
-    chain.push(...levelEntries(level), ...mapEntries(level));
+    chain.push(...levelEntries(level), ...mapEntries(level), ...fixedValueEntries(level));
     child = level;
   }
   return chain;

@@ -82,10 +82,13 @@ describe('http-splitting', () => {
       expect(message).toMatch(/writes a line break.*Write the header name and value on one line/);
     });
 
-    test('through a set or a map value', () => {
+    test('through a set, map, geo or split_clients value', () => {
       expectOnly(http(server(location('/', d('set', '$v', 'a\nb'), d('add_header', 'X-A', '$v')))),
         'http-splitting', Severity.ERROR, `${SERVER} > location /`);
       expectOnly(http(block('map', ['$arg_a', '$m'], [d('default', 'x'), d('b', 'a\r\nb')]), server(location('/', d('add_header', 'X-A', '$m')))),
+        'http-splitting', Severity.ERROR, `${SERVER} > location /`);
+      // geo and split_clients values are fixed strings, followed the same way.
+      expectOnly(http(block('geo', ['$g'], [d('default', 'a\nb')]), server(location('/', d('add_header', 'X-A', '$g')))),
         'http-splitting', Severity.ERROR, `${SERVER} > location /`);
     });
 

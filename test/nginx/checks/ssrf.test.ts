@@ -49,4 +49,12 @@ describe('ssrf', () => {
     const capture = block('map', ['$http_x_backend', '$target'], [d('~^(?<name>[a-z.]+)$', '$name'), d('default', 'backend')]);
     expectOnly(http(capture, upstreamBackend, server(location('/', d('proxy_pass', 'http://$target')))), 'ssrf', Severity.ERROR, `${SERVER} > location /`);
   });
+
+  test('geo and split_clients give fixed values: a host from them is no finding', () => {
+    expectNone(http(
+      block('geo', ['$backend'], [d('default', '10.0.0.1:80'), d('192.168.0.0/16', '10.0.0.2:80')]),
+      block('split_clients', ['${remote_addr}', '$variant'], [d('50%', '10.0.0.3'), d('*', '10.0.0.4')]),
+      server(location('/a', d('proxy_pass', 'http://$backend')), location('/b', d('proxy_pass', 'http://$variant$request_uri'))),
+    ));
+  });
 });
