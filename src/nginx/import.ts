@@ -243,10 +243,11 @@ function importTls(block: readonly Directive[], http: readonly Directive[], name
 
 /**
  * Checks about a setting the import replaces with the library's own (the main error log, log files moved to
- * the streams, worker_processes and server_tokens it supplies when the files have none): a finding of the files
- * that the rendered configuration no longer has needs no action.
+ * the streams, worker_processes and server_tokens it supplies when the files have none, the send_timeout that
+ * bounds slow clients of an unbuffered proxy): a finding of the files that the rendered configuration no longer
+ * has needs no action.
  */
-const REPLACED_BY_IMPORT = new Set(['log-file', 'error-log-off', 'worker-processes', 'version-disclosure']);
+const REPLACED_BY_IMPORT = new Set(['log-file', 'error-log-off', 'worker-processes', 'version-disclosure', 'proxy-buffering-off']);
 
 /** A finding's place without server labels, which the import may change (a server without a name gets one). */
 function placeKey(f: ConfigFinding): string {

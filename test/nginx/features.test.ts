@@ -71,7 +71,9 @@ describeLive('a server with the typed features, run by nginx', () => {
       ],
     });
     config.servers[0].addProxy('/api/', 'api', { stripPrefix: true }).addRedirect('/old', '/new');
-    expect(config.findings()).toEqual([]);
+    // stripPrefix renders a proxy_pass with a URI part: nginx passes the decoded, normalised path (a known
+    // limitation of the typed option, reported as a warning), and nothing else is found.
+    expect(config.findings().map(f => [f.check, f.severity])).toEqual([['proxy-pass-normalized', 'WARNING']]);
     nginx = await startNginx([
       ...config.files(),
       { path: 'tls/secure/tls.crt', content: cert.crt },

@@ -54,3 +54,35 @@ export function needsNoDns(host: string, upstreams: ReadonlySet<string>): boolea
     || host.toLowerCase() === 'localhost'
     || upstreams.has(host.toLowerCase());
 }
+
+/** An IPv4 address, or an IPv6 one with or without brackets. */
+export function isIpLiteral(host: string): boolean {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return true;
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return /^[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*(%[\w.-]+)?$/i.test(bare);
+}
+
+/**
+ * How nginx finds the addresses of a host of a `*_pass` or an upstream `server`:
+ * - `address`: no DNS (an IP address, `unix:`, `localhost`), or the name of an upstream block;
+ * - `single-label`: a name without a dot, such as `backend`: an upstream defined in another file, or a name the
+ *   system resolver completes with the pod's search domains (a Kubernetes Service of the same namespace);
+ * - `stable`: a name whose address lasts as long as the pod: a Kubernetes Service
+ *   (`<service>.<namespace>.svc`, with or without the cluster domain), a pod's IP-based name;
+ * - `changing`: any other name (`api.example.com`, a cloud load balancer, a pod under a headless Service), whose
+ *   addresses can change while nginx runs.
+ */
+export type HostKind = 'address' | 'single-label' | 'stable' | 'changing';
+
+export function hostKind(host: string, upstreams: ReadonlySet<string>): HostKind {
+  if (needsNoDns(host, upstreams) || isIpLiteral(host)) return 'address';
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (name === '' || name.endsWith('.localhost') || name === 'ip6-localhost' || name === 'ip6-loopback') return 'address';
+  const labels = name.split('.');
+  if (labels.length === 1) return 'single-label';
+  // <service>.<namespace>.svc[.<cluster domain>]; a third label in front is a pod under a headless Service.
+  if (labels.length >= 3 && labels[2] === 'svc') return 'stable';
+  // <a-b-c-d>.<namespace>.pod[.<cluster domain>]: the name spells the pod's address.
+  if (labels.length >= 3 && labels[2] === 'pod' && /^\d{1,3}(-\d{1,3}){3}$/.test(labels[0])) return 'stable';
+  return 'changing';
+}

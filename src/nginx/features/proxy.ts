@@ -29,7 +29,12 @@ export interface ProxyLocationOptions {
    */
   readonly readTimeoutSeconds?: number;
   /**
-   * Whether nginx buffers backend responses (frees backends fast; off for streaming responses).
+   * Whether nginx buffers backend responses, which frees a backend connection fast even when the client reads
+   * slowly. `false` (`proxy_buffering off`) passes responses on as they arrive, for server-sent events or long
+   * polling, but a slow client then holds the backend connection for as long as it reads: the `send_timeout` of
+   * `clientTimeoutSeconds` bounds that (the proxy-buffering-off check warns when it is 60 s or more and no
+   * `limit_conn` applies). A backend can instead turn buffering off for its streaming responses only, with the
+   * `X-Accel-Buffering: no` response header.
    * @default true
    */
   readonly buffering?: boolean;

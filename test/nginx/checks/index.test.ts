@@ -19,7 +19,8 @@ describe('default configuration', () => {
 
 describe('key-value blocks are data', () => {
   test('entries of map, geo, types, split_clients, charset_map and match are not checked as directives', () => {
-    const entries = [d('root', '/'), d('error_log', 'off'), d('allow', '10.0.0.1'), d('server_tokens', 'on')];
+    // With a default entry, so that hash-without-default has nothing to say either.
+    const entries = [d('root', '/'), d('error_log', 'off'), d('allow', '10.0.0.1'), d('server_tokens', 'on'), d('default', '0')];
     expectNone(http(
       ...['map', 'geo', 'split_clients', 'charset_map', 'match'].map(name => block(name, ['$a', '$b'], entries)),
       block('types', [], entries),
