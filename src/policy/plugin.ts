@@ -113,7 +113,7 @@ export class ScratchNginxValidation {
       warned: count(ControlStatus.WARN),
       ...(warned.length > 0 ? { warnings: warned.map(r => `${r.control} (${[...new Set(r.violations.map(v => v.object))].join(', ')})`).join('; ') } : {}),
       optedOut: count(ControlStatus.OPTED_OUT),
-      nginxConfigErrors: String(nginxErrors.length),
+      ...(nginxErrors.length > 0 ? { nginxConfigErrors: String(nginxErrors.length) } : {}),
       ...(nginxWarnings.length > 0
         ? { nginxConfigWarnings: nginxWarnings.map(n => `${n.object} ${n.file}: ${n.finding.where}: ${n.finding.message} [${n.finding.check}]`).join('\n') }
         : {}),

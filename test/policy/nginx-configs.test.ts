@@ -20,7 +20,7 @@ function deployment(mounts: Array<{ configMap: string; mountPath: string; subPat
   };
 }
 
-const MAIN = 'events {}\nhttp {\n  include /etc/nginx/conf.d/*.conf;\n}\n';
+const MAIN = 'worker_processes auto;\nevents {}\nhttp {\n  include /etc/nginx/conf.d/*.conf;\n}\n';
 const TRAVERSAL = 'server {\n  listen 8080;\n  location /static {\n    alias /srv/static/;\n  }\n}\n';
 const SAFE = 'server {\n  listen 8080;\n  server_tokens off;\n  location /static/ {\n    alias /srv/static/;\n  }\n}\n';
 
@@ -38,7 +38,7 @@ describe('nginx configurations in ConfigMaps', () => {
 
   test('items rename keys; a file nothing includes is checked alone', () => {
     const found = nginxConfigFindings([
-      configMap('main', { main: 'events {}\nhttp {\n  server_tokens off;\n}\n' }),
+      configMap('main', { main: 'worker_processes auto;\nevents {}\nhttp {\n  server_tokens off;\n}\n' }),
       configMap('loose', { 'loose.conf': TRAVERSAL.replace('listen 8080;', 'listen 8080;\n  server_tokens off;') }),
       deployment([{ configMap: 'main', mountPath: '/etc/nginx', items: [{ key: 'main', path: 'nginx.conf' }] }]),
     ]);
